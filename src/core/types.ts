@@ -1,0 +1,134 @@
+// The model in the middle of phiguard (see ARCHITECTURE.md). Adapters produce Resources in ARM's canonical shape,
+// rules read them through `read()` and return Outcomes, the engine turns Outcomes into Findings.
+// This module imports nothing else of ours.
+
+/** Where a value originates: the line a fix must edit and SARIF points at (1-based line and column). */
+export interface SourceLocation {
+  file: string;
+  line: number;
+  column: number;
+  endLine?: number;
+  endColumn?: number;
+}
+
+/**
+ * A value that an adapter could not resolve (ARM `reference()`, a parameter without default, a Terraform
+ * module output...). It stands in the value tree where the value would be, so a rule reading through it gets
+ * `unknown` with the expression text that blocked it.
+ */
+export class Unresolved {
+  constructor(
+    readonly expression: string,
+    readonly at?: SourceLocation,
+  ) {}
+}
+
+export type JsonPrimitive = string | number | boolean | null;
+export type Value = JsonPrimitive | Unresolved | Value[] | { [key: string]: Value };
+export type ValueObject = { [key: string]: Value };
+
+/** What a property a rule reads is, where it came from, and whether it can be known (ARCHITECTURE.md). */
+export type Read<T = Value> =
+  | { state: 'set'; value: T; at?: SourceLocation; via?: string }
+  | { state: 'default'; value: T; because: string; at?: SourceLocation }
+  | { state: 'unknown'; expression: string; at?: SourceLocation };
+
+/** The kind of source a resource was read from. Absent-value semantics differ between them (rules.yaml conventions). */
+export type Origin = 'arm' | 'bicep' | 'terraform' | 'snapshot' | 'live';
+
+/** Origins whose resources describe deployed state (an ARM GET / Resource Graph row), not a desired template. */
+export const LIVE_ORIGINS: ReadonlySet<Origin> = new Set(['snapshot', 'live']);
+
+/**
+ * One Azure resource (or Entra object) in ARM's canonical shape: `{ id, type, name, location, tags, sku, kind,
+ * identity, properties }`, plus provenance. Child and extension resources are separate Resources linked by the
+ * Inventory.
+ */
+export interface Resource {
+  /** ARM resource id. For templates it is built with the deployment context (placeholder subscription/group). */
+  id: string;
+  /** Canonical ARM type, e.g. `Microsoft.Storage/storageAccounts` or `microsoft.graph/application`. */
+  type: string;
+  /** ARM name; child resources carry the full `parent/child` name. */
+  name: string;
+  apiVersion?: string;
+  location?: Value;
+  tags?: Value;
+  sku?: Value;
+  kind?: Value;
+  identity?: Value;
+  properties?: Value;
+  /** For extension resources (diagnostic settings, role assignments...): the id of the resource they extend. */
+  scope?: string;
+  origin: Origin;
+  /** Logical address in the source: `resources[2]`, a symbolic name, `azurerm_storage_account.main`, or the id. */
+  address: string;
+  /** Where the resource itself is declared (null for live resources without a file). */
+  at?: SourceLocation;
+  /** The file the resource came from (templates, snapshots), relative as given on the command line. */
+  file?: string;
+  /**
+   * Where individual values originate, keyed by lower-cased dotted path (`properties.minimumtlsversion`,
+   * `properties.securityrules.0.properties.access`). Adapters record the parameter file or default line when a
+   * value came through a parameter.
+   */
+  locations?: Map<string, SourceLocation>;
+  /** Provenance notes per path (`parameter default`, `parameter file`), same keys as `locations`. */
+  via?: Map<string, string>;
+}
+
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+export function severityRank(severity: Severity): number {
+  return SEVERITIES.length - SEVERITIES.indexOf(severity);
+}
+
+export type Verdict = 'pass' | 'fail' | 'unknown' | 'not-applicable';
+
+/** A HIPAA Security Rule citation with its type (R = required or a standard, A = addressable). */
+export interface HipaaCitation {
+  cite: string;
+  type: 'R' | 'A';
+}
+
+export interface PolicyReference {
+  id: string;
+  name: string;
+  relation: string;
+}
+
+/** A rule's result for one subject (a resource or one element of it, such as one NSG security rule). */
+export type Outcome =
+  | { verdict: 'pass'; path?: string; actual?: Value; message?: string }
+  | {
+      verdict: 'fail';
+      path: string;
+      actual: Value | undefined;
+      expected: string;
+      message: string;
+      at?: SourceLocation;
+      /** `default`: the value is absent and the platform/provider default applies (message says why). */
+      because?: string;
+      labels?: string[];
+    }
+  | { verdict: 'unknown'; path: string; expression: string; message: string; at?: SourceLocation }
+  | { verdict: 'not-applicable'; reason: string };
+
+export type FindingStatus = 'fail' | 'unknown' | 'pass' | 'waived';
+
+/** The JSON findings contract (spec/cli.md, docs/findings.schema.json). */
+export interface Finding {
+  ruleId: string;
+  status: FindingStatus;
+  severity: Severity;
+  title: string;
+  message: string;
+  hipaa: string[];
+  resource: { id: string; type: string; name: string; address: string };
+  location: { file: string; line: number; column: number } | null;
+  evidence: { path: string; actual: Value | undefined; expected: string | null };
+  fingerprint: string;
+  /** Whether the subject was in PHI scope when evaluated. */
+  phi: boolean;
+  labels?: string[];
+}

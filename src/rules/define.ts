@@ -1,0 +1,126 @@
+import type { Config } from '../core/config.js';
+import type { Inventory } from '../core/inventory.js';
+import { toPlain } from '../core/path.js';
+import type {
+  HipaaCitation,
+  Outcome,
+  PolicyReference,
+  Read,
+  Resource,
+  Severity,
+  SourceLocation,
+  Value,
+} from '../core/types.js';
+
+/** A read that remembers which path it was made for, so outcomes can name it. */
+export type PathRead = Read<Value | undefined> & { path: string };
+
+export interface RuleContext {
+  /** Reads a property with provenance; absent values resolve through the defaults table (src/rules/defaults.ts). */
+  read(resource: Resource, path: string): PathRead;
+  inventory: Inventory;
+  config: Config;
+  isPhi(resource: Resource): boolean;
+}
+
+export interface Remediation {
+  az?: string;
+  arm?: string;
+  bicep?: string;
+  terraform?: string;
+  note?: string;
+}
+
+export interface RuleDocs {
+  /** How the rule decides, including what an absent value means for each input kind. */
+  evaluation: string;
+  absent: string;
+  unresolvable?: string;
+  crossResource?: string;
+  /** Sources for the semantics (swagger, provider docs, policy definitions). */
+  references: string[];
+}
+
+export interface RuleDefinition {
+  id: string;
+  title: string;
+  severity: Severity;
+  /** Seed failure pattern (spec/rules.yaml catalog.patterns). */
+  pattern: number;
+  hipaa: HipaaCitation[];
+  /** true: evaluated only for PHI-scoped resources; others are not-applicable. */
+  phiScoped: boolean;
+  /** ARM resource types this rule evaluates (case-insensitive). */
+  types: string[];
+  policies: PolicyReference[];
+  remediation: Remediation;
+  docs: RuleDocs;
+  check(resource: Resource, context: RuleContext): Outcome | Outcome[];
+}
+
+export type Rule = Readonly<RuleDefinition>;
+
+export function defineRule(definition: RuleDefinition): Rule {
+  return Object.freeze(definition);
+}
+
+export function pass(path?: string, actual?: Value): Outcome {
+  return { verdict: 'pass', path, actual: actual === undefined ? undefined : toPlain(actual) };
+}
+
+export interface FailDetails {
+  expected: string;
+  message: string;
+  labels?: string[];
+  /** Overrides the read's location, e.g. to point at one element of a list. */
+  at?: SourceLocation;
+}
+
+/** A failure on the value of `read`; an absent value's default reason is carried into the finding. */
+export function fail(read: PathRead, details: FailDetails): Outcome {
+  if (read.state === 'unknown') throw new Error(`fail() on an unknown read of ${read.path}`);
+  return {
+    verdict: 'fail',
+    path: read.path,
+    actual: read.value === undefined ? undefined : toPlain(read.value),
+    expected: details.expected,
+    message: read.state === 'default' ? `${details.message} (${read.because})` : details.message,
+    at: details.at ?? read.at,
+    because: read.state === 'default' ? read.because : undefined,
+    labels: details.labels,
+  };
+}
+
+/** A failure not tied to one property (e.g. "no private endpoint targets this account"). */
+export function failAt(
+  path: string,
+  details: FailDetails & { actual?: Value; at?: SourceLocation; because?: string },
+): Outcome {
+  return {
+    verdict: 'fail',
+    path,
+    actual: details.actual === undefined ? undefined : toPlain(details.actual),
+    expected: details.expected,
+    message: details.message,
+    at: details.at,
+    because: details.because,
+    labels: details.labels,
+  };
+}
+
+/** "Needs review": the value depends on an expression phiguard cannot resolve. */
+export function unknown(read: PathRead | { path: string; expression: string; at?: SourceLocation }, message?: string): Outcome {
+  if ('state' in read && read.state !== 'unknown') throw new Error(`unknown() on a known read of ${read.path}`);
+  const expression = 'expression' in read ? read.expression : '';
+  return {
+    verdict: 'unknown',
+    path: read.path,
+    expression,
+    message: message ?? `${read.path} depends on ${expression}, which cannot be resolved statically`,
+    at: read.at,
+  };
+}
+
+export function notApplicable(reason: string): Outcome {
+  return { verdict: 'not-applicable', reason };
+}

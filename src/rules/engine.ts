@@ -1,0 +1,165 @@
+import type { Config } from '../core/config.js';
+import { fingerprint } from '../core/fingerprint.js';
+import { Inventory } from '../core/inventory.js';
+import type { Finding, Outcome, Resource, SourceLocation, Verdict } from '../core/types.js';
+import { type DefaultEntry, DEFAULTS, readWithDefaults } from './defaults.js';
+import type { Rule, RuleContext } from './define.js';
+import { createClassifier } from './scope.js';
+
+export interface VerdictCounts {
+  pass: number;
+  fail: number;
+  unknown: number;
+  'not-applicable': number;
+}
+
+export function emptyCounts(): VerdictCounts {
+  return { pass: 0, fail: 0, unknown: 0, 'not-applicable': 0 };
+}
+
+export interface EngineOptions {
+  config: Config;
+  includePassed?: boolean;
+  defaults?: readonly DefaultEntry[];
+}
+
+/**
+ * Evaluates rules over resources with a type index and turns tri-state outcomes into findings. `unknown` becomes a
+ * finding ("needs review"), never a failure and never dropped; `not-applicable` is only counted.
+ */
+export class Engine {
+  readonly counts: VerdictCounts = emptyCounts();
+  /** Resources that at least one rule evaluated. */
+  evaluatedResources = 0;
+  private readonly rulesByType = new Map<string, Rule[]>();
+  private readonly classify: (resource: Resource) => boolean;
+
+  constructor(
+    readonly rules: readonly Rule[],
+    private readonly options: EngineOptions,
+  ) {
+    for (const rule of rules) {
+      for (const type of rule.types) {
+        const key = type.toLowerCase();
+        const list = this.rulesByType.get(key) ?? [];
+        list.push(rule);
+        this.rulesByType.set(key, list);
+      }
+    }
+    this.classify = createClassifier(options.config);
+  }
+
+  /** True when some rule evaluates resources of this type (lets streaming callers skip the rest cheaply). */
+  handles(type: string): boolean {
+    return this.rulesByType.has(type.toLowerCase());
+  }
+
+  evaluate(inventory: Inventory): Finding[] {
+    const findings: Finding[] = [];
+    for (const resource of inventory.resources) this.evaluateResource(resource, inventory, findings);
+    return findings;
+  }
+
+  /** Evaluates one resource; `inventory` answers cross-resource questions (for a stream, what is known so far). */
+  evaluateResource(resource: Resource, inventory: Inventory, findings: Finding[] = []): Finding[] {
+    const rules = this.rulesByType.get(resource.type.toLowerCase());
+    if (!rules) return findings;
+    this.evaluatedResources++;
+    const context = this.context(inventory);
+    const phi = context.isPhi(resource);
+    for (const rule of rules) {
+      if (rule.phiScoped && !phi) {
+        this.counts['not-applicable']++;
+        continue;
+      }
+      let result: Outcome | Outcome[];
+      try {
+        result = rule.check(resource, context);
+      } catch (error) {
+        throw new Error(`rule ${rule.id} failed on ${resource.address}: ${(error as Error).message}`, { cause: error });
+      }
+      const outcomes = Array.isArray(result) ? result : [result];
+      for (const outcome of outcomes) {
+        this.counts[outcome.verdict]++;
+        const finding = this.toFinding(rule, resource, outcome, phi);
+        if (finding) findings.push(finding);
+      }
+    }
+    return findings;
+  }
+
+  private contextCache?: { inventory: Inventory; context: RuleContext };
+
+  private context(inventory: Inventory): RuleContext {
+    if (this.contextCache?.inventory === inventory) return this.contextCache.context;
+    const defaults = this.options.defaults ?? DEFAULTS;
+    const classify = this.classify;
+    const context: RuleContext = {
+      read: (resource, path) => readWithDefaults(resource, path, defaults),
+      inventory,
+      config: this.options.config,
+      // Child and extension resources (containers, firewall rules) share their parent's classification.
+      isPhi: (resource) => {
+        if (classify(resource)) return true;
+        for (const parent of inventory.related(resource, 'parent')) if (classify(parent)) return true;
+        if (resource.scope) {
+          const target = inventory.byId(resource.scope);
+          if (target && classify(target)) return true;
+        }
+        return false;
+      },
+    };
+    this.contextCache = { inventory, context };
+    return context;
+  }
+
+  private toFinding(rule: Rule, resource: Resource, outcome: Outcome, phi: boolean): Finding | undefined {
+    if (outcome.verdict === 'not-applicable') return undefined;
+    if (outcome.verdict === 'pass' && !this.options.includePassed) return undefined;
+    const path = outcome.path ?? '';
+    const at: SourceLocation | undefined =
+      outcome.verdict === 'pass' ? undefined : (outcome.at ?? resource.at ?? undefined);
+    const location = at ?? resource.at;
+    const actual = outcome.verdict === 'unknown' ? outcome.expression : outcome.actual;
+    const base = {
+      ruleId: rule.id,
+      severity: rule.severity,
+      title: rule.title,
+      hipaa: rule.hipaa.map((c) => c.cite),
+      resource: { id: resource.id, type: resource.type, name: resource.name, address: resource.address },
+      location: location ? { file: location.file, line: location.line, column: location.column } : null,
+      fingerprint: fingerprint({ ruleId: rule.id, address: resource.address, file: resource.file, path, actual }),
+      phi,
+    };
+    switch (outcome.verdict) {
+      case 'pass':
+        return {
+          ...base,
+          status: 'pass',
+          message: outcome.message ?? `${rule.title}: compliant`,
+          evidence: { path, actual: outcome.actual, expected: null },
+        };
+      case 'fail':
+        return {
+          ...base,
+          status: 'fail',
+          message: outcome.message,
+          evidence: { path, actual: outcome.actual, expected: outcome.expected },
+          ...(outcome.labels?.length ? { labels: outcome.labels } : {}),
+        };
+      case 'unknown':
+        return {
+          ...base,
+          status: 'unknown',
+          message: `Needs review: ${outcome.message}`,
+          evidence: { path, actual: outcome.expression, expected: null },
+        };
+    }
+  }
+}
+
+export function countVerdicts(findings: readonly Finding[]): Record<Verdict | 'waived', number> {
+  const counts = { pass: 0, fail: 0, unknown: 0, 'not-applicable': 0, waived: 0 };
+  for (const finding of findings) counts[finding.status]++;
+  return counts;
+}
