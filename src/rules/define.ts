@@ -109,7 +109,10 @@ export function failAt(
 }
 
 /** "Needs review": the value depends on an expression phiguard cannot resolve. */
-export function unknown(read: PathRead | { path: string; expression: string; at?: SourceLocation }, message?: string): Outcome {
+export function unknown(
+  read: PathRead | { path: string; expression: string; at?: SourceLocation },
+  message?: string,
+): Outcome {
   if ('state' in read && read.state !== 'unknown') throw new Error(`unknown() on a known read of ${read.path}`);
   const expression = 'expression' in read ? read.expression : '';
   return {

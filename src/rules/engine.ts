@@ -1,8 +1,8 @@
 import type { Config } from '../core/config.js';
 import { fingerprint } from '../core/fingerprint.js';
-import { Inventory } from '../core/inventory.js';
+import type { Inventory } from '../core/inventory.js';
 import type { Finding, Outcome, Resource, SourceLocation, Verdict } from '../core/types.js';
-import { type DefaultEntry, DEFAULTS, readWithDefaults } from './defaults.js';
+import { DEFAULTS, type DefaultEntry, readWithDefaults } from './defaults.js';
 import type { Rule, RuleContext } from './define.js';
 import { createClassifier } from './scope.js';
 

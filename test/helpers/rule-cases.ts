@@ -197,7 +197,10 @@ export function ruleCases(rule: Rule, table: RuleCaseTable): void {
         assert.ok(statuses.includes('unknown'), `expected unknown, got ${JSON.stringify(statuses)}`);
         assert.ok(!statuses.includes('fail'), `expected no failure, got ${JSON.stringify(findings)}`);
         for (const f of findings.filter((x) => x.status === 'unknown')) {
-          assert.ok(typeof f.evidence.actual === 'string' && f.evidence.actual.length > 0, 'unknown carries expression');
+          assert.ok(
+            typeof f.evidence.actual === 'string' && f.evidence.actual.length > 0,
+            'unknown carries expression',
+          );
         }
       });
     }

@@ -1,0 +1,93 @@
+import { Command, CommanderError, Option } from 'commander';
+import { UserError } from '../core/errors.js';
+import { SEVERITIES } from '../core/types.js';
+import { EXIT } from '../report/summary.js';
+
+/** Exit code for a bug (an uncaught non-user error): distinct from the documented 0-3. */
+const EXIT_INTERNAL = 70;
+
+function buildProgram(version: string): Command {
+  const program = new Command('phiguard')
+    .description('Find, explain and fix HIPAA Security Rule failures in Azure IaC and live Azure state')
+    .version(version, '-V, --version', 'print the version')
+    .exitOverride()
+    .configureOutput({ writeErr: (text) => process.stderr.write(text) })
+    .showSuggestionAfterError(true);
+
+  program
+    .command('scan')
+    .description('scan ARM templates, parameter files and Azure snapshots for HIPAA failures')
+    .argument('[paths...]', 'files or directories (default: the current directory)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: .phiguard.yaml in the current directory, else the scanned root)',
+    )
+    .option('--show-config', 'print the effective config and exit')
+    .option('-f, --format <spec>', 'output format(s): table, json; several as json:out.json,table:-', 'table')
+    .option('-o, --output <file>', 'write a single format to this file (default: stdout)')
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        'exit 1 when a failure at or above this severity exists (default: high)',
+      ).choices([...SEVERITIES, 'none']),
+    )
+    .option('--include-passed', 'also report passing checks')
+    .option('--parameters <file>', 'ARM parameter file applied to every template (default: <template>.parameters.json)')
+    .option('--no-store', 'do not record this scan in the store')
+    .option('-q, --quiet', 'print only the report and errors')
+    .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .addHelpText(
+      'after',
+      `
+Exit codes: 0 clean, 1 failures at or above --fail-on, 2 usage/config/input error, 3 scan incomplete.
+
+Examples:
+  phiguard scan examples/contoso-health
+  phiguard scan infra/ --format json --output findings.json --fail-on critical
+  phiguard scan main.json --parameters prod.parameters.json`,
+    )
+    .action(async (paths: string[], options) => {
+      const { scanCommand } = await import('./scan.js');
+      process.exitCode = await scanCommand(paths, options, version);
+    });
+
+  const rules = program.command('rules').description('the rule catalog');
+  rules
+    .command('list')
+    .description('list every rule with its severity and HIPAA citations')
+    .option('-f, --format <format>', 'table or json', 'table')
+    .action(async (options) => {
+      const { rulesList } = await import('./rules.js');
+      process.exitCode = await rulesList(options);
+    });
+  rules
+    .command('show')
+    .description("print one rule's documentation")
+    .argument('<id>', 'rule id, e.g. PHI-STG-004')
+    .addHelpText('after', '\nExample:\n  phiguard rules show PHI-STG-004')
+    .action(async (id: string) => {
+      const { rulesShow } = await import('./rules.js');
+      process.exitCode = await rulesShow(id);
+    });
+  return program;
+}
+
+export async function main(args: string[], version: string): Promise<number> {
+  const program = buildProgram(version);
+  try {
+    process.exitCode = 0;
+    await program.parseAsync(args, { from: 'user' });
+    return Number(process.exitCode ?? 0);
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help and --version end through exitOverride with code 0; commander already printed its message.
+      return error.exitCode === 0 ? 0 : EXIT.usage;
+    }
+    if (error instanceof UserError) {
+      process.stderr.write(`phiguard: ${error.format()}\n`);
+      return EXIT.usage;
+    }
+    process.stderr.write(`phiguard: internal error (please report it)\n${(error as Error).stack ?? error}\n`);
+    return EXIT_INTERNAL;
+  }
+}

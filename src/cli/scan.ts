@@ -1,0 +1,183 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { stringify } from 'yaml';
+import { type Config, configToYamlObject, defaultConfig, parseConfig } from '../core/config.js';
+import { ConfigError } from '../core/errors.js';
+import type { Finding, Severity } from '../core/types.js';
+import type { IngestDiagnostic } from '../ingest/types.js';
+import { jsonEnd, jsonFinding, jsonStart } from '../report/json.js';
+import { EXIT, exitCodeFor, type FailOn, FindingTotals } from '../report/summary.js';
+import { renderTable } from '../report/table.js';
+import { RULES } from '../rules/catalog/index.js';
+import { runScan } from '../scan/run.js';
+import { type OutputSink, openOutput } from './output.js';
+
+export interface ScanFlags {
+  config?: string;
+  showConfig?: boolean;
+  format: string;
+  output?: string;
+  failOn?: Severity | 'none';
+  includePassed?: boolean;
+  parameters?: string;
+  store?: boolean;
+  quiet?: boolean;
+  color?: boolean;
+}
+
+const FORMATS = ['table', 'json'] as const;
+type Format = (typeof FORMATS)[number];
+/** Formats of the reports issue; named here so the error says "not yet" rather than "unknown". */
+const PLANNED_FORMATS = ['sarif', 'junit', 'csv', 'markdown', 'html'];
+
+interface Target {
+  format: Format;
+  path: string;
+}
+
+/** `--format json` or `--format sarif:out.sarif,json:-` (spec/cli.md). */
+export function parseFormats(spec: string, output: string | undefined): Target[] {
+  const parts = spec
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean);
+  if (parts.length === 0) throw new ConfigError('--format needs a value');
+  const targets = parts.map((part) => {
+    const [name, ...rest] = part.split(':');
+    const format = name.toLowerCase();
+    if (PLANNED_FORMATS.includes(format)) {
+      throw new ConfigError(`format "${format}" is not available in this version`, undefined, 'use table or json');
+    }
+    if (!(FORMATS as readonly string[]).includes(format)) {
+      throw new ConfigError(`unknown format "${name}"`, undefined, `expected one of ${FORMATS.join(', ')}`);
+    }
+    return { format: format as Format, path: rest.length > 0 ? rest.join(':') : '' };
+  });
+  if (targets.length > 1 && output) {
+    throw new ConfigError('--output applies to a single format', undefined, 'write each as format:file in --format');
+  }
+  for (const target of targets) if (!target.path) target.path = output ?? '-';
+  if (targets.filter((t) => t.path === '-').length > 1) {
+    throw new ConfigError('only one format can go to stdout', undefined, 'give the others a file: json:out.json');
+  }
+  return targets;
+}
+
+/** --config, else $PHIGUARD_CONFIG, else .phiguard.yaml in the current directory, else in the scanned root. */
+export function resolveConfig(flag: string | undefined, paths: string[]): Config {
+  const explicit = flag ?? process.env.PHIGUARD_CONFIG;
+  if (explicit) {
+    if (!existsSync(explicit)) throw new ConfigError('config file not found', { file: explicit });
+    return parseConfig(readFileSync(explicit, 'utf8'), explicit);
+  }
+  const candidates = [join('.', '.phiguard.yaml')];
+  const root = paths[0];
+  if (root && existsSync(root) && statSync(root).isDirectory()) candidates.push(join(root, '.phiguard.yaml'));
+  for (const candidate of candidates) {
+    if (existsSync(candidate)) return parseConfig(readFileSync(candidate, 'utf8'), candidate);
+  }
+  return defaultConfig();
+}
+
+function formatDiagnostic(diagnostic: IngestDiagnostic): string {
+  const where = [diagnostic.file, diagnostic.line, diagnostic.column].filter((p) => p !== undefined).join(':');
+  const prefix = diagnostic.kind === 'not-scanned' ? 'not scanned: ' : diagnostic.kind === 'warning' ? 'warning: ' : '';
+  return `${where}: ${prefix}${diagnostic.message}`;
+}
+
+export async function scanCommand(paths: string[], flags: ScanFlags, version: string): Promise<number> {
+  const scanPaths = paths.length > 0 ? paths : ['.'];
+  const config = resolveConfig(flags.config, scanPaths);
+  if (flags.showConfig) {
+    process.stdout.write(stringify(configToYamlObject(config)));
+    return EXIT.clean;
+  }
+  const failOn: FailOn = flags.failOn ?? config.scan.failOn;
+  const targets = parseFormats(flags.format, flags.output);
+  const color = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
+  const progress = !flags.quiet && process.stderr.isTTY === true;
+
+  const totals = new FindingTotals();
+  const collected: Finding[] = [];
+  const keepAll = targets.some((t) => t.format === 'table');
+  const jsonSinks: OutputSink[] = targets.filter((t) => t.format === 'json').map((t) => openOutput(t.path));
+  const header = { tool: { name: 'phiguard' as const, version }, scannedAt: new Date().toISOString() };
+  for (const sink of jsonSinks) sink.write(jsonStart(header));
+  let written = 0;
+  const problems: string[] = [];
+
+  let stats: Awaited<ReturnType<typeof runScan>>;
+  try {
+    stats = await runScan({
+      paths: scanPaths,
+      config,
+      rules: RULES,
+      parametersFile: flags.parameters,
+      includePassed: flags.includePassed,
+      onFinding(finding) {
+        totals.add(finding);
+        if (keepAll) collected.push(finding);
+        for (const sink of jsonSinks) sink.write(jsonFinding(finding, written));
+        written++;
+      },
+      onDiagnostic(diagnostic) {
+        const line = formatDiagnostic(diagnostic);
+        problems.push(line);
+        const serious = diagnostic.kind === 'parse-error' || diagnostic.kind === 'read-error';
+        if (serious || !flags.quiet) process.stderr.write(`${progress ? '\r\u001b[K' : ''}phiguard: ${line}\n`);
+      },
+      onProgress: progress
+        ? (done, total, file) =>
+            process.stderr.write(file ? `\r\u001b[Kscanning ${done + 1}/${total} ${file}` : '\r\u001b[K')
+        : undefined,
+    });
+  } catch (error) {
+    await Promise.all(jsonSinks.map((sink) => sink.abort()));
+    throw error;
+  }
+
+  const exitCode = exitCodeFor(totals, failOn, stats.incomplete);
+  const summary = {
+    result: stats.incomplete ? 'incomplete' : exitCode === EXIT.findings ? 'fail' : 'pass',
+    exitCode,
+    failOn,
+    emergencyMode: stats.emergencyMode,
+    config: config.source,
+    files: stats.files,
+    resources: stats.resources,
+    evaluatedResources: stats.evaluatedResources,
+    findings: { fail: totals.fail, unknown: totals.unknown, pass: totals.pass },
+    failedBySeverity: totals.failedBySeverity,
+    unknownBySeverity: totals.unknownBySeverity,
+    notApplicable: stats.verdicts['not-applicable'],
+    problems: stats.diagnostics,
+  };
+  for (const sink of jsonSinks) {
+    sink.write(jsonEnd(summary));
+    await sink.commit();
+  }
+  for (const target of targets.filter((t) => t.format === 'table')) {
+    const text = renderTable(collected, {
+      version,
+      totals,
+      failOn,
+      emergencyMode: stats.emergencyMode,
+      configSource: config.source,
+      files: stats.files,
+      resources: stats.resources,
+      verdicts: stats.verdicts,
+      problems,
+      incomplete: stats.incomplete,
+      color: color && target.path === '-',
+    });
+    const sink = openOutput(target.path);
+    sink.write(text);
+    await sink.commit();
+  }
+  if (stats.resources === 0 && !flags.quiet) {
+    process.stderr.write(
+      `phiguard: nothing was evaluated: no ARM template or snapshot found in ${scanPaths.join(' ')}\n`,
+    );
+  }
+  return exitCode;
+}
