@@ -65,6 +65,11 @@ async function walk(
     if (excluded(toPosix(relative(root, path)))) continue;
     if (isDirectory) await walk(root, path, active, excluded, found);
     else if (entry.isFile()) found.push({ path, explicit: false });
+    else if (entry.isSymbolicLink()) {
+      // Followed like git does for files; a dangling link is reported as unreadable, not silently dropped.
+      const target = await stat(path).catch(() => undefined);
+      if (!target || target.isFile()) found.push({ path, explicit: false });
+    }
   }
 }
 
