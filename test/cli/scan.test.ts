@@ -1,0 +1,195 @@
+// End-to-end: the bundled CLI as a user runs it (`node bin/phiguard.js`), on the example estate and on bad input.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+
+const ROOT = new URL('../../', import.meta.url).pathname;
+const EXAMPLE = 'examples/contoso-health';
+
+function phiguard(args: string[], cwd = ROOT) {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin/phiguard.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, NO_COLOR: '1', PHIGUARD_CONFIG: '' },
+  });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+function assertNoStack(stderr: string) {
+  assert.doesNotMatch(stderr, /\n\s+at .+:\d+:\d+\)?/, `stack trace printed:\n${stderr}`);
+}
+
+const STORAGE_TEMPLATE = {
+  $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+  contentVersion: '1.0.0.0',
+  resources: [
+    {
+      type: 'Microsoft.Storage/storageAccounts',
+      apiVersion: '2025-06-01',
+      name: 'phistore',
+      location: 'eastus',
+      properties: { minimumTlsVersion: 'TLS1_0', allowBlobPublicAccess: false },
+    },
+  ],
+};
+
+function workspace(files: Record<string, string | Buffer>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'phiguard-cli-'));
+  for (const [name, content] of Object.entries(files)) {
+    mkdirSync(join(dir, name, '..'), { recursive: true });
+    writeFileSync(join(dir, name), content);
+  }
+  return dir;
+}
+
+type Json = {
+  findings: {
+    ruleId: string;
+    status: string;
+    location: { file: string; line: number } | null;
+    resource: { id: string };
+  }[];
+  summary: { files: Record<string, number>; exitCode: number; emergencyMode: boolean; problems: unknown[] };
+};
+
+before(() => {
+  const build = spawnSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(build.status, 0, build.stderr);
+});
+
+describe('phiguard scan on the example estate', () => {
+  it('exits 1 and reports STG and NET failures with file:line', () => {
+    const { code, stdout, stderr } = phiguard(['scan', EXAMPLE]);
+    assert.equal(code, 1, stderr);
+    assert.match(stdout, /PHI-STG-\d{3}/);
+    assert.match(stdout, /PHI-NET-\d{3}/);
+    assert.match(stdout, /examples\/contoso-health\/arm\/[\w.-]+\.json:\d+:\d+/);
+    assert.match(stdout, /45 CFR 164\.312/);
+    assert.match(stdout, /^Summary: \d+ failed/m);
+    assertNoStack(stderr);
+  });
+
+  it('writes JSON that matches the published schema, and the snapshot reports the same rules as the templates', () => {
+    const { code, stdout } = phiguard(['scan', EXAMPLE, '--format', 'json']);
+    assert.equal(code, 1);
+    const output = JSON.parse(stdout) as Json;
+    const schema = JSON.parse(readFileSync(join(ROOT, 'docs/findings.schema.json'), 'utf8'));
+    const validate = new Ajv2020({ strict: false, validateFormats: false }).compile(schema);
+    assert.ok(validate(output), JSON.stringify(validate.errors?.slice(0, 3)));
+    assert.equal(output.summary.exitCode, 1);
+    const failed = output.findings.filter((f) => f.status === 'fail');
+    const fromTemplates = failed.filter((f) => f.location?.file.includes('/arm/'));
+    const fromSnapshot = failed.filter((f) => f.location?.file.includes('/snapshot/'));
+    assert.ok(fromTemplates.length > 0 && fromSnapshot.length > 0);
+    for (const finding of fromTemplates) assert.ok(finding.location && finding.location.line > 0);
+    for (const finding of fromSnapshot) assert.match(finding.resource.id, /^\/subscriptions\/[0-9a-f-]{36}\//);
+    const rules = (list: typeof failed) => [...new Set(list.map((f) => f.ruleId))].sort();
+    assert.deepEqual(rules(fromSnapshot), rules(fromTemplates));
+  });
+
+  it('honours --fail-on and writes --output atomically', () => {
+    const dir = workspace({});
+    const out = join(dir, 'findings.json');
+    const { code } = phiguard(['scan', EXAMPLE, '-f', 'json', '-o', out, '--fail-on', 'none']);
+    assert.equal(code, 0);
+    assert.ok((JSON.parse(readFileSync(out, 'utf8')) as Json).findings.length > 0);
+  });
+});
+
+describe('phiguard scan on bad input', () => {
+  it('reports a malformed file in one line with its position, scans the rest and exits 3', () => {
+    const dir = workspace({
+      'good.json': JSON.stringify(STORAGE_TEMPLATE, null, 2),
+      'broken.json':
+        '{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",\n  "resources": [ { "type": \n',
+    });
+    const { code, stdout, stderr } = phiguard(['scan', dir]);
+    assert.equal(code, 3);
+    const lines = stderr.trim().split('\n');
+    assert.equal(lines.length, 1, stderr);
+    assert.match(lines[0], /^phiguard: .*broken\.json:\d+:\d+: /);
+    assert.match(stdout, /PHI-STG-004/, 'the good template was still scanned');
+    assertNoStack(stderr);
+  });
+
+  it('exits 3 when nothing can be evaluated (empty directory)', () => {
+    const { code, stderr } = phiguard(['scan', workspace({ 'notes.txt': 'hello' })]);
+    assert.equal(code, 3);
+    assert.match(stderr, /nothing was evaluated/);
+  });
+
+  it('exits 3 for an unreadable file, naming it', () => {
+    const dir = workspace({ 'good.json': JSON.stringify(STORAGE_TEMPLATE) });
+    symlinkSync(join(dir, 'missing-target.json'), join(dir, 'dangling.json'));
+    const { code, stderr } = phiguard(['scan', dir]);
+    assert.equal(code, 3);
+    assert.match(stderr, /dangling\.json: cannot read file/);
+    assertNoStack(stderr);
+  });
+
+  it('skips binary and unknown files inside a directory but rejects them when named', () => {
+    const dir = workspace({
+      'good.json': JSON.stringify(STORAGE_TEMPLATE),
+      'logo.png': Buffer.from([0x89, 0x50, 0x4e, 0x47, 0, 0, 0, 0x0d]),
+      'notes.txt': 'not a template',
+    });
+    const scanned = phiguard(['scan', dir, '-f', 'json']);
+    assert.equal(scanned.code, 1);
+    const output = JSON.parse(scanned.stdout) as Json;
+    assert.equal(output.summary.files.binary, 1);
+    assert.equal(output.summary.files.unrecognized, 1);
+    const binary = phiguard(['scan', join(dir, 'logo.png')]);
+    assert.equal(binary.code, 2);
+    assert.match(binary.stderr, /^phiguard: .*logo\.png: binary file/);
+    const text = phiguard(['scan', join(dir, 'notes.txt')]);
+    assert.equal(text.code, 2);
+    assert.match(text.stderr, /notes\.txt: not a recognised input/);
+  });
+
+  it('rejects a bad config with its line, and bad flags, with exit 2', () => {
+    const dir = workspace({
+      'good.json': JSON.stringify(STORAGE_TEMPLATE),
+      '.phiguard.yaml': 'scan:\n  fail_on: hihg\n',
+    });
+    const config = phiguard(['scan', dir]);
+    assert.equal(config.code, 2);
+    assert.match(config.stderr, /\.phiguard\.yaml:2:\d+: scan\.fail_on must be one of/);
+    assert.equal(phiguard(['scan', dir, '--fail-on', 'severe']).code, 2);
+    const sarif = phiguard(['scan', dir, '--format', 'sarif']);
+    assert.equal(sarif.code, 2);
+    assert.match(sarif.stderr, /not available in this version/);
+    assert.equal(phiguard(['scan', join(dir, 'nope')]).code, 2);
+    assert.equal(phiguard(['frobnicate']).code, 2);
+  });
+});
+
+describe('other commands', () => {
+  it('prints the effective config, emergency mode included', () => {
+    const { code, stdout } = phiguard(['scan', workspace({}), '--show-config']);
+    assert.equal(code, 0);
+    assert.match(stdout, /emergency mode/);
+    assert.match(stdout, /min_days: 2191/);
+  });
+
+  it('lists and shows rules', () => {
+    const list = phiguard(['rules', 'list', '--format', 'json']);
+    assert.equal(list.code, 0);
+    const rules = JSON.parse(list.stdout) as { id: string }[];
+    assert.ok(rules.some((r) => r.id === 'PHI-STG-004') && rules.some((r) => r.id === 'PHI-NET-001'));
+    const show = phiguard(['rules', 'show', 'phi-stg-004']);
+    assert.equal(show.code, 0);
+    assert.match(show.stdout, /^# PHI-STG-004: /);
+    assert.match(show.stdout, /164\.312\(e\)\(1\)/);
+    assert.equal(phiguard(['rules', 'show', 'PHI-XXX-999']).code, 2);
+  });
+
+  it('prints the version alone', () => {
+    const { code, stdout } = phiguard(['--version']);
+    assert.equal(code, 0);
+    assert.equal(stdout, `${JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')).version}\n`);
+  });
+});
