@@ -245,7 +245,11 @@ function afterShadowing(
 }
 
 function describePieces(pieces: readonly Piece[]): string {
-  return pieces.map((piece) => `${piece.protocol.toUpperCase()} ${describePorts(piece.ranges)}`).join('; ');
+  return (['tcp', 'udp'] as const)
+    .map((protocol) => pieces.filter((piece) => piece.protocol === protocol).flatMap((piece) => piece.ranges))
+    .map((ranges, i) => (ranges.length > 0 ? `${i === 0 ? 'TCP' : 'UDP'} ${describePorts(ranges)}` : ''))
+    .filter((text) => text !== '')
+    .join('; ');
 }
 
 const attachmentCache = new WeakMap<Inventory, Set<string>>();
