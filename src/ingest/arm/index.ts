@@ -1,6 +1,10 @@
-// PLACEHOLDER until the ARM adapter lands (being written now): signature only.
+// ARM template adapter: JSON templates (classic and languageVersion 2.0, as compiled from Bicep) and parameter
+// files, evaluated with a deployment context into canonical Resources (see ./template.ts).
 import type { Origin } from '../../core/types.js';
-import type { DeploymentContext, IngestResult } from '../types.js';
+import type { DeploymentContext } from '../types.js';
+
+export { classifyArmJson } from './classify.js';
+export { parseArmTemplate } from './template.js';
 
 export interface ArmInput {
   file: string;
@@ -9,8 +13,4 @@ export interface ArmInput {
   parameters?: { file: string; text: string };
   context?: Partial<DeploymentContext>;
   origin?: Origin;
-}
-
-export function parseArmTemplate(_input: ArmInput): IngestResult {
-  throw new Error('ARM adapter not implemented yet');
 }
