@@ -114,7 +114,7 @@ export default defineRule({
         ? 'Public network access is SecuredByPerimeter: the public endpoint is governed by a Network Security Perimeter, whose inbound rules need review'
         : injected
           ? 'Public network access is explicitly Enabled on a VNet-injected server (contradictory template)'
-          : `Public network access is ${value ?? 'not disabled'}: the server accepts connections from public networks`,
+          : `Public network access is ${value ?? 'not disabled'}: the endpoint accepts connections from public networks`,
     });
   },
 });

@@ -375,9 +375,10 @@ export function checkNsgResource(resource: Resource, context: RuleContext, check
     return [notApplicable(`evaluated as an inline rule of ${nsg?.name}`)];
   }
   const self = standaloneRef(resource);
+  const inSameNsg = sameNsg(resource);
   const siblings = inventory
     .byType(SECURITY_RULE_TYPE)
-    .filter((other) => other !== resource && sameNsg(resource)(other))
+    .filter((other) => other !== resource && inSameNsg(other))
     .map(standaloneRef);
   const peers = [self, ...(isBlocker(inline) ? [] : inline), ...siblings];
   // An unresolved inline rule list of the parent may hold a Deny that shadows this rule.
