@@ -158,11 +158,12 @@ describe('phiguard scan on bad input', () => {
     const config = phiguard(['scan', dir]);
     assert.equal(config.code, 2);
     assert.match(config.stderr, /\.phiguard\.yaml:2:\d+: scan\.fail_on must be one of/);
-    assert.equal(phiguard(['scan', dir, '--fail-on', 'severe']).code, 2);
-    const sarif = phiguard(['scan', dir, '--format', 'sarif']);
+    const clean = workspace({ 'good.json': JSON.stringify(STORAGE_TEMPLATE) });
+    assert.equal(phiguard(['scan', clean, '--fail-on', 'severe']).code, 2);
+    const sarif = phiguard(['scan', clean, '--format', 'sarif']);
     assert.equal(sarif.code, 2);
     assert.match(sarif.stderr, /not available in this version/);
-    assert.equal(phiguard(['scan', join(dir, 'nope')]).code, 2);
+    assert.equal(phiguard(['scan', join(clean, 'nope')]).code, 2);
     assert.equal(phiguard(['frobnicate']).code, 2);
   });
 });
