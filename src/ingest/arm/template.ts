@@ -294,7 +294,8 @@ class Walker {
         return {
           type: normalizedType,
           name,
-          id: `${scope}/providers/${normalizedType}/${name}`,
+          // The target is unknown, so the id is only a stable placeholder under the deployment scope.
+          id: `${scopeId(target)}/providers/${normalizedType}/${name}`,
           apiVersion,
           scope,
           ...declared,
@@ -324,9 +325,9 @@ class Walker {
     const scopeKey = keyOf(raw, 'scope');
     if (scopeKey !== undefined && type.toLowerCase() !== DEPLOYMENTS) {
       const scope = this.scopeOf(frame, env, raw, scopeKey);
-      const id = nameKnown
-        ? extensionId(scope, type, [name])
-        : `${scope === '/' ? '' : scope}/providers/${type}/${name}`;
+      // An unresolved scope (kept as its expression) leaves the target unknown; the id stays well-formed.
+      const base = scope.startsWith('/') ? scope : scopeId(target);
+      const id = nameKnown ? extensionId(base, type, [name]) : `${base === '/' ? '' : base}/providers/${type}/${name}`;
       return { type, name, id, apiVersion, scope, ...declared };
     }
 
