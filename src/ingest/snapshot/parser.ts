@@ -12,7 +12,7 @@ import { contextFromDocument, type RecordContext, toResource } from './normalize
  * `data` (objectArray format) and `data.rows` (table format), ARM/Graph list `value`, the phiguard envelope's
  * `resources`, and list bodies inside x-ms-examples files. A top-level array is always streamed.
  */
-const STREAM_PATHS: readonly (readonly string[])[] = [
+export const STREAM_PATHS: readonly (readonly string[])[] = [
   ['data'],
   ['value'],
   ['resources'],
