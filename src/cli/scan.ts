@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { type Config, configToYamlObject, defaultConfig, parseConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
@@ -71,8 +71,17 @@ export function resolveConfig(flag: string | undefined, paths: string[]): Config
     return parseConfig(readFileSync(explicit, 'utf8'), explicit);
   }
   const candidates = [join('.', '.phiguard.yaml')];
-  const root = paths[0];
-  if (root && existsSync(root) && statSync(root).isDirectory()) candidates.push(join(root, '.phiguard.yaml'));
+  const first = paths[0];
+  if (first && existsSync(first)) {
+    // From the scanned root upwards to the repository root, so scanning a subfolder of an estate finds its config.
+    let dir = statSync(first).isDirectory() ? first : dirname(first);
+    for (;;) {
+      candidates.push(join(dir, '.phiguard.yaml'));
+      const up = dirname(resolve(dir)) === resolve(dir) ? undefined : join(dir, '..');
+      if (!up || existsSync(join(dir, '.git'))) break;
+      dir = relative('.', up) || '.';
+    }
+  }
   for (const candidate of candidates) {
     if (existsSync(candidate)) return parseConfig(readFileSync(candidate, 'utf8'), candidate);
   }

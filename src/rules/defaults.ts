@@ -208,7 +208,11 @@ function appliesTo(entry: DefaultEntry, origin: Origin): boolean {
 }
 
 /** Reads a property with provenance: set, unknown, or absent resolved through DEFAULTS. */
-export function readWithDefaults(resource: Resource, path: string, table: readonly DefaultEntry[] = DEFAULTS): PathRead {
+export function readWithDefaults(
+  resource: Resource,
+  path: string,
+  table: readonly DefaultEntry[] = DEFAULTS,
+): PathRead {
   const found = lookup(resource, path);
   if (found.kind === 'present') return { state: 'set', value: found.value, at: found.at, via: found.via, path };
   if (found.kind === 'unresolved') return { state: 'unknown', expression: found.expression, at: found.at, path };
@@ -239,6 +243,7 @@ export function readWithDefaults(resource: Resource, path: string, table: readon
       ((!candidate.apiVersion.from || version >= candidate.apiVersion.from) &&
         (!candidate.apiVersion.before || version < candidate.apiVersion.before)),
   );
-  if (!entry) return { state: 'default', value: undefined, because: 'absent; no documented default', at: found.at, path };
+  if (!entry)
+    return { state: 'default', value: undefined, because: 'absent; no documented default', at: found.at, path };
   return { state: 'default', value: entry.value, because: entry.because, at: found.at, path };
 }

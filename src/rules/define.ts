@@ -52,6 +52,11 @@ export interface RuleDefinition {
   phiScoped: boolean;
   /** ARM resource types this rule evaluates (case-insensitive). */
   types: string[];
+  /**
+   * Child resource types the check reads through `inventory.related(subject, 'children')` (e.g. a SQL database's
+   * transparentDataEncryption). A streamed snapshot holds such subjects until every child has been seen.
+   */
+  children?: string[];
   policies: PolicyReference[];
   remediation: Remediation;
   docs: RuleDocs;

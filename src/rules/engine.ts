@@ -1,6 +1,6 @@
 import type { Config } from '../core/config.js';
 import { fingerprint } from '../core/fingerprint.js';
-import type { Inventory } from '../core/inventory.js';
+import { type Inventory, parentId } from '../core/inventory.js';
 import type { Finding, Outcome, Resource, SourceLocation, Verdict } from '../core/types.js';
 import { DEFAULTS, type DefaultEntry, readWithDefaults } from './defaults.js';
 import type { Rule, RuleContext } from './define.js';
@@ -49,6 +49,10 @@ export class Engine {
     this.classify = createClassifier(options.config);
   }
 
+  rulesFor(type: string): readonly Rule[] {
+    return this.rulesByType.get(type.toLowerCase()) ?? [];
+  }
+
   /** True when some rule evaluates resources of this type (lets streaming callers skip the rest cheaply). */
   handles(type: string): boolean {
     return this.rulesByType.has(type.toLowerCase());
@@ -61,10 +65,16 @@ export class Engine {
   }
 
   /** Evaluates one resource; `inventory` answers cross-resource questions (for a stream, what is known so far). */
-  evaluateResource(resource: Resource, inventory: Inventory, findings: Finding[] = []): Finding[] {
-    const rules = this.rulesByType.get(resource.type.toLowerCase());
-    if (!rules) return findings;
-    this.evaluatedResources++;
+  evaluateResource(
+    resource: Resource,
+    inventory: Inventory,
+    findings: Finding[] = [],
+    step: { only?: (rule: Rule) => boolean; counted?: boolean } = {},
+  ): Finding[] {
+    const rules = step.only ? this.rulesFor(resource.type).filter(step.only) : this.rulesFor(resource.type);
+    if (rules.length === 0) return findings;
+    // A resource evaluated in two steps (a stream's deferred rules) is counted once.
+    if (step.counted !== false) this.evaluatedResources++;
     const context = this.context(inventory);
     const phi = context.isPhi(resource);
     for (const rule of rules) {
@@ -98,13 +108,13 @@ export class Engine {
       read: (resource, path) => readWithDefaults(resource, path, defaults),
       inventory,
       config: this.options.config,
-      // Child and extension resources (containers, firewall rules) share their parent's classification.
+      // Child and extension resources (containers, firewall rules, diagnostic settings) share the classification
+      // of any ancestor: a container sits under blobServices/default under the tagged account.
       isPhi: (resource) => {
-        if (classify(resource)) return true;
-        for (const parent of inventory.related(resource, 'parent')) if (classify(parent)) return true;
-        if (resource.scope) {
-          const target = inventory.byId(resource.scope);
-          if (target && classify(target)) return true;
+        for (let current: Resource | undefined = resource; current; ) {
+          if (classify(current)) return true;
+          const up: string | undefined = current.scope ?? parentId(current.id);
+          current = up ? inventory.byId(up) : undefined;
         }
         return false;
       },

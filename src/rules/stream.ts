@@ -1,11 +1,14 @@
-// Evaluation of resources that arrive one at a time (large live snapshots), with memory that does not grow with
-// the snapshot. Live bodies carry their cross-resource facts inline (privateEndpointConnections, inline NSG rules),
-// so most resources are evaluated the moment they arrive and dropped. Child and extension resources need a few
-// facts of their parent (PHI tags, publicNetworkAccess for "latent" labels): parents of such types are kept as
-// small stubs, and a child that arrives before its parent waits until the end of the stream.
+// Evaluation of resources that arrive one at a time (large live snapshots) with memory that does not grow with
+// the snapshot. Live bodies carry most cross-resource facts inline (privateEndpointConnections, inline NSG rules,
+// NSG subnets), so most resources are evaluated the moment they arrive and dropped. What stays in memory:
+// - small stubs of parents of rule subjects (PHI tags, publicNetworkAccess for "latent" labels);
+// - child resources that a rule reads from its subject (`Rule.children`, e.g. SQL TDE), and those subjects
+//   themselves until the end of the stream, since a child may arrive after its parent;
+// - a child that arrives before its parent, until the end.
 import { Inventory, parentId } from '../core/inventory.js';
 import { getKey, isObject } from '../core/path.js';
 import type { Finding, Resource, ValueObject } from '../core/types.js';
+import type { Rule } from './define.js';
 import type { Engine } from './engine.js';
 
 /** Parent properties that rules read through a relation; everything else of a parent is dropped. */
@@ -16,11 +19,19 @@ function parentTypeOf(type: string): string | undefined {
   return segments.length > 2 ? segments.slice(0, -1).join('/').toLowerCase() : undefined;
 }
 
+/** True when `rule` reads children of resources of `type`. */
+function readsChildrenOf(rule: Rule, type: string): boolean {
+  const lower = type.toLowerCase();
+  return (rule.children ?? []).some((child) => parentTypeOf(child) === lower);
+}
+
 export class StreamingEvaluator {
-  private readonly stubs = new Inventory();
+  private readonly related = new Inventory();
   private readonly deferred: Resource[] = [];
+  private readonly awaitingChildren: { resource: Resource; counted: boolean }[] = [];
   /** Types (lower-case) whose resources are parents of some type a rule evaluates. */
   private readonly parentTypes = new Set<string>();
+  private readonly childTypes = new Set<string>();
 
   constructor(
     private readonly engine: Engine,
@@ -30,26 +41,40 @@ export class StreamingEvaluator {
       for (const type of rule.types) {
         for (let parent = parentTypeOf(type); parent; parent = parentTypeOf(parent)) this.parentTypes.add(parent);
       }
+      for (const child of rule.children ?? []) this.childTypes.add(child.toLowerCase());
     }
   }
 
   push(resource: Resource): void {
-    if (this.parentTypes.has(resource.type.toLowerCase())) this.stubs.add(stub(resource));
-    if (!this.engine.handles(resource.type)) return;
+    const type = resource.type.toLowerCase();
+    if (this.childTypes.has(type)) this.related.add(resource);
+    else if (this.parentTypes.has(type)) this.related.add(stub(resource));
+    if (!this.engine.handles(type)) return;
     const anchor = resource.scope ?? parentId(resource.id);
-    if (anchor && !this.stubs.byId(anchor)) {
+    if (anchor && !this.related.byId(anchor)) {
       this.deferred.push(resource);
       return;
     }
-    this.evaluate(resource);
+    const rules = this.engine.rulesFor(type);
+    const waiting = rules.filter((rule) => readsChildrenOf(rule, type));
+    if (waiting.length === 0) {
+      this.evaluate(resource);
+      return;
+    }
+    const now = waiting.length < rules.length;
+    if (now) this.evaluate(resource, { only: (rule) => !waiting.includes(rule) });
+    this.awaitingChildren.push({ resource, counted: now });
   }
 
   finish(): void {
     for (const resource of this.deferred.splice(0)) this.evaluate(resource);
+    for (const { resource, counted } of this.awaitingChildren.splice(0)) {
+      this.evaluate(resource, { only: (rule) => readsChildrenOf(rule, resource.type), counted: !counted });
+    }
   }
 
-  private evaluate(resource: Resource): void {
-    for (const finding of this.engine.evaluateResource(resource, this.stubs)) this.emit(finding);
+  private evaluate(resource: Resource, step?: Parameters<Engine['evaluateResource']>[3]): void {
+    for (const finding of this.engine.evaluateResource(resource, this.related, [], step)) this.emit(finding);
   }
 }
 

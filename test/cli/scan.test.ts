@@ -176,6 +176,13 @@ describe('other commands', () => {
     assert.match(stdout, /min_days: 2191/);
   });
 
+  it('finds the estate config from a scanned subfolder', () => {
+    const { code, stdout } = phiguard(['scan', `${EXAMPLE}/arm`, '--show-config']);
+    assert.equal(code, 0);
+    assert.match(stdout, /^source: examples\/contoso-health\/\.phiguard\.yaml$/m);
+    assert.match(stdout, /default: non-phi/);
+  });
+
   it('lists and shows rules', () => {
     const list = phiguard(['rules', 'list', '--format', 'json']);
     assert.equal(list.code, 0);

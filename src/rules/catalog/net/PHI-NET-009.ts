@@ -22,7 +22,8 @@ export default defineRule({
     { cite: '164.308(a)(1)(ii)(B)', type: 'R' },
   ],
   phiScoped: false,
-  types: ['Microsoft.Sql/servers/databases', 'Microsoft.Sql/servers/databases/transparentDataEncryption'],
+  types: [DATABASE, TDE],
+  children: [TDE],
   policies: [
     {
       id: '17k78e20-9358-41c9-923c-fb736d382a12',

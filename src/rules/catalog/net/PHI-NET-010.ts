@@ -136,6 +136,7 @@ export default defineRule({
     'Microsoft.DBforMySQL/servers',
     'Microsoft.DBforPostgreSQL/servers',
   ],
+  children: [PROTECTOR, 'Microsoft.DBforMySQL/servers/keys', 'Microsoft.DBforPostgreSQL/servers/keys'],
   policies: [
     {
       id: '0a370ff3-6cab-4e85-8995-295fd854c5b8',
