@@ -7,7 +7,7 @@ import type { IngestDiagnostic } from '../types.js';
 import { type Expr, ExpressionSyntaxError, isExpression, parseCached, unescapeLiteral } from './expressions.js';
 import { arity, BUILTINS, type CallContext, EvalFailure, type Target } from './functions.js';
 import { isRawObject, member, type RawContainer, type RawObject, type SourceDoc } from './json.js';
-import { joinPath, type TraceEntry, unresolvedAt } from './provenance.js';
+import { joinPath, subTrace, type TraceEntry, unresolvedAt } from './provenance.js';
 import { containsUnresolved, describeType } from './values.js';
 
 export type { Target } from './functions.js';
@@ -84,6 +84,8 @@ export class Frame {
   readonly functions: Map<string, UserFunction>;
   readonly symbols = new Map<string, SymbolEntry>();
   private readonly symbolIds = new Map<string, string | undefined>();
+  /** Values of context-free expressions already evaluated in this scope (resolved values only). */
+  readonly values = new Map<string, Value>();
   /** Computes the id of a symbolic resource (set by the template walker). */
   resolveSymbol?: (entry: SymbolEntry, frame: Frame) => string | undefined;
 
@@ -155,9 +157,7 @@ export function declareTemplate(frame: Frame, template: RawObject, supplied: Sup
       const init = (): SlotValue => {
         if (given) return given.init();
         if (defaultKey !== undefined) {
-          const trace: TraceEntry[] = [];
-          const value = evalNode(definition[defaultKey], definition, defaultKey, env, trace, '', 'parameter default');
-          return { value, trace, known: true };
+          return evalSlot(definition[defaultKey], definition, defaultKey, env, 'parameter default');
         }
         // Bicep's nullable parameters (`param x string?`) are null when not given.
         if (nullable) return { value: null, trace: [], known: true };
@@ -183,9 +183,7 @@ export function declareTemplate(frame: Frame, template: RawObject, supplied: Sup
         continue;
       }
       const init = (): SlotValue => {
-        const trace: TraceEntry[] = [];
-        const value = evalNode(raw, variables, name, env, trace, '', 'variable');
-        return { value, trace, known: true };
+        return evalSlot(raw, variables, name, env, 'variable');
       };
       frame.vars.set(name.toLowerCase(), new Slot(name, init));
     }
@@ -222,7 +220,7 @@ function declareVariableCopies(frame: Frame, copies: unknown[], env: Env): void 
     if (typeof name !== 'string') continue;
     const init = (): SlotValue => {
       const trace: TraceEntry[] = [];
-      const value = expandCopy(copy, env, trace, '', 'variable');
+      const value = expandCopy(copy, env, new Tracer(trace, 'variable'));
       return { value, trace, known: true };
     };
     frame.vars.set(name.toLowerCase(), new Slot(name, init));
@@ -239,29 +237,65 @@ export function keyOf(object: RawObject, name: string): string | undefined {
 
 const MAX_COPIES = 800; // ARM's limit on copy count.
 
-/** Expands one `{ name, count, input }` copy definition into an array. */
-function expandCopy(
-  copy: RawObject,
+/**
+ * Records where evaluated values originate, as paths relative to the evaluated root (see provenance.ts). Only
+ * expressions and copy expansions are recorded: a literal is found by walking the raw container recorded above it.
+ */
+export class Tracer {
+  /** Member keys from the root to the value being evaluated. */
+  readonly stack: (string | number)[] = [];
+
+  constructor(
+    readonly entries: TraceEntry[],
+    readonly via?: string,
+  ) {}
+
+  path(): string {
+    let path = '';
+    for (const segment of this.stack) path = joinPath(path, segment);
+    return path;
+  }
+
+  record(doc: SourceDoc, parent: RawContainer, key: string | number): void {
+    this.entries.push({ path: this.path(), doc, parent, key, via: this.via });
+  }
+}
+
+/** Evaluates a parameter default, variable or passed parameter value, with its trace. */
+export function evalSlot(
+  raw: unknown,
+  parent: RawContainer,
+  key: string | number,
   env: Env,
-  trace: TraceEntry[] | null,
-  path: string,
   via: string | undefined,
-): Value {
+): SlotValue {
+  const trace: TraceEntry[] = [{ path: '', doc: env.frame.doc, parent, key, via }];
+  const value = evalNode(raw, parent, key, env, new Tracer(trace, via));
+  return { value, trace, known: true };
+}
+
+/** Expands one `{ name, count, input }` copy definition into an array. */
+function expandCopy(copy: RawObject, env: Env, tracer: Tracer | null): Value {
   const doc = env.frame.doc;
   const name = String(member(copy, 'name'));
   const countKey = keyOf(copy, 'count');
   const inputKey = keyOf(copy, 'input');
-  if (trace) trace.push({ path, doc, parent: copy, key: inputKey ?? 'name', via });
+  // The array itself is located at the copy's `name`; each item at `input`.
+  tracer?.record(doc, copy, keyOf(copy, 'name') ?? 'name');
   if (countKey === undefined || inputKey === undefined) return [];
-  const count = evalNode(copy[countKey], copy, countKey, env, null, '', undefined);
+  const count = evalNode(copy[countKey], copy, countKey, env, null);
   if (typeof count !== 'number') {
     return count instanceof Unresolved ? count : unresolvedAt(String(copy[countKey]), doc, copy, countKey);
   }
   const items: Value[] = [];
   const total = Math.min(Math.max(0, Math.trunc(count)), MAX_COPIES);
+  const loopName = name.toLowerCase();
   for (let index = 0; index < total; index++) {
-    const loopEnv: Env = { ...env, loops: { name: name.toLowerCase(), index, parent: env.loops } };
-    items.push(evalNode(copy[inputKey], copy, inputKey, loopEnv, trace, joinPath(path, index), via));
+    const loopEnv: Env = { ...env, loops: { name: loopName, index, parent: env.loops } };
+    tracer?.stack.push(index);
+    tracer?.record(doc, copy, inputKey);
+    items.push(evalNode(copy[inputKey], copy, inputKey, loopEnv, tracer));
+    tracer?.stack.pop();
   }
   return items;
 }
@@ -274,101 +308,128 @@ function isPropertyCopy(value: unknown): value is RawObject[] {
   );
 }
 
+/** True for raw values evalNode may change: containers and strings starting with `[`. */
+function mayChange(raw: unknown): boolean {
+  return typeof raw === 'object' ? raw !== null : typeof raw === 'string' && raw.charCodeAt(0) === 91;
+}
+
 /**
- * Evaluates the raw template value `parent[key]`. With `trace`, records where each value (by path relative to the
- * evaluated root) originates; `via` labels values written in a variable or parameter default.
+ * Evaluates the raw template value `parent[key]`. Literal parts are returned as they are (not copied), so the
+ * result may share objects with the parsed template. `tracer` records where expression values come from.
  */
 export function evalNode(
   raw: unknown,
   parent: RawContainer,
   key: string | number,
   env: Env,
-  trace: TraceEntry[] | null,
-  path: string,
-  via: string | undefined,
+  tracer: Tracer | null,
 ): Value {
   if (typeof raw === 'string') {
-    if (raw.charCodeAt(0) === 91) {
-      if (isExpression(raw)) return evalString(raw, parent, key, env, trace, path, via);
-      raw = unescapeLiteral(raw);
-    }
-    trace?.push({ path, doc: env.frame.doc, parent, key, via });
-    return raw as string;
+    if (raw.charCodeAt(0) !== 91) return raw;
+    return isExpression(raw) ? evalString(raw, parent, key, env, tracer) : unescapeLiteral(raw);
   }
-  if (raw === null || typeof raw !== 'object') {
-    trace?.push({ path, doc: env.frame.doc, parent, key, via });
-    return raw === undefined ? null : (raw as Value);
-  }
-  trace?.push({ path, doc: env.frame.doc, parent, key, via });
+  if (raw === null || typeof raw !== 'object') return raw === undefined ? null : (raw as Value);
   if (Array.isArray(raw)) {
-    const out: Value[] = new Array(raw.length);
+    let out: Value[] | undefined;
     for (let i = 0; i < raw.length; i++) {
-      out[i] = evalNode(raw[i], raw, i, env, trace, trace ? joinPath(path, i) : '', via);
+      const item = raw[i];
+      let value = item as Value;
+      if (mayChange(item)) {
+        tracer?.stack.push(i);
+        value = evalNode(item, raw, i, env, tracer);
+        tracer?.stack.pop();
+      }
+      if (out) out.push(value);
+      else if (value !== item) {
+        out = raw.slice(0, i) as Value[];
+        out.push(value);
+      }
     }
-    return out;
+    return out ?? (raw as Value[]);
   }
   const object = raw as RawObject;
-  const out: ValueObject = {};
+  let out: ValueObject | undefined;
   for (const name in object) {
-    const value = object[name];
+    const item = object[name];
     // Property iteration (`properties.copy: [{ name, count, input }]`) produces arrays named by each entry.
-    if (name.toLowerCase() === 'copy' && isPropertyCopy(value)) {
-      for (const copy of value) {
+    if (name.length === 4 && name.toLowerCase() === 'copy' && isPropertyCopy(item)) {
+      out ??= copyBefore(object, name);
+      for (const copy of item) {
         const copyName = String(member(copy, 'name'));
-        out[copyName] = expandCopy(copy, env, trace, trace ? joinPath(path, copyName) : '', via);
+        tracer?.stack.push(copyName);
+        out[copyName] = expandCopy(copy, env, tracer);
+        tracer?.stack.pop();
       }
       continue;
     }
-    out[name] = evalNode(value, object, name, env, trace, trace ? joinPath(path, name) : '', via);
+    let value = item as Value;
+    if (mayChange(item)) {
+      tracer?.stack.push(name);
+      value = evalNode(item, object, name, env, tracer);
+      tracer?.stack.pop();
+    }
+    if (out) out[name] = value;
+    else if (value !== item) {
+      out = copyBefore(object, name);
+      out[name] = value;
+    }
+  }
+  return out ?? (object as ValueObject);
+}
+
+/** A copy of the members of `object` that precede `stop`. */
+function copyBefore(object: RawObject, stop: string): ValueObject {
+  const out: ValueObject = {};
+  for (const name in object) {
+    if (name === stop) break;
+    out[name] = object[name] as Value;
   }
   return out;
 }
 
-function evalString(
-  text: string,
-  parent: RawContainer,
-  key: string | number,
-  env: Env,
-  trace: TraceEntry[] | null,
-  path: string,
-  via: string | undefined,
-): Value {
+function evalString(text: string, parent: RawContainer, key: string | number, env: Env, tracer: Tracer | null): Value {
   const frame = env.frame;
   const parsed = parseCached(text);
   if (parsed instanceof ExpressionSyntaxError) {
     frame.sink.add('warning', frame.doc, parent, key, `invalid template expression: ${parsed.message}`);
-    trace?.push({ path, doc: frame.doc, parent, key, via });
+    tracer?.record(frame.doc, parent, key);
     return unresolvedAt(text, frame.doc, parent, key);
   }
-  const evaluation = new Evaluation(env, text, parent, key);
-  let value: Value;
-  try {
-    value = evaluation.eval(parsed);
-  } catch (error) {
-    if (!(error instanceof EvalFailure)) throw error;
-    frame.sink.add('warning', frame.doc, parent, key, `cannot evaluate ${text}: ${error.message}`);
-    value = evaluation.unresolved();
+  // Templates repeat expressions (`[parameters('location')]`); a resolved context-free value is computed once.
+  const reusable = parsed.contextFree && env.fnArgs === undefined;
+  let value = reusable ? frame.values.get(text) : undefined;
+  if (value === undefined) {
+    const evaluation = new Evaluation(env, text, parent, key);
+    try {
+      value = evaluation.eval(parsed.expr);
+      if (reusable && !containsUnresolved(value)) frame.values.set(text, value);
+    } catch (error) {
+      if (!(error instanceof EvalFailure)) throw error;
+      frame.sink.add('warning', frame.doc, parent, key, `cannot evaluate ${text}: ${error.message}`);
+      value = evaluation.unresolved();
+    }
   }
-  if (trace) {
-    const referenced = referenceTrace(parsed, env);
+  if (tracer) {
+    const expr = parsed.expr;
+    const referenced = expr.kind === 'string' || expr.kind === 'number' ? undefined : referenceTrace(expr, env);
     if (referenced) {
-      const cut = referenced.prefix ? referenced.prefix.length + 1 : 0;
-      for (const entry of referenced.entries) {
-        const relative = entry.path.slice(cut);
-        trace.push({ ...entry, path: relative ? (path ? `${path}.${relative}` : relative) : path });
+      const path = tracer.path();
+      for (const entry of referenced) {
+        tracer.entries.push({ ...entry, path: entry.path ? (path ? `${path}.${entry.path}` : entry.path) : path });
       }
     } else {
-      trace.push({ path, doc: frame.doc, parent, key, via });
+      tracer.record(frame.doc, parent, key);
     }
   }
   return value;
 }
 
 /**
- * For a bare reference (`[parameters('x')]`, `[variables('v').a[0]]`): the referenced slot's trace below the
- * accessed path, so locations point at the parameter file / default / variable where the value is written.
+ * For a bare reference (`[parameters('x')]`, `[variables('v').a[0]]`): the referenced slot's trace at and below
+ * the accessed path (paths relative to it), so locations point at the parameter file / default / variable where
+ * the value is written.
  */
-function referenceTrace(expr: Expr, env: Env): { entries: TraceEntry[]; prefix: string } | undefined {
+function referenceTrace(expr: Expr, env: Env): TraceEntry[] | undefined {
   const segments: string[] = [];
   let node = expr;
   while (node.kind === 'member' || node.kind === 'index') {
@@ -385,13 +446,10 @@ function referenceTrace(expr: Expr, env: Env): { entries: TraceEntry[]; prefix: 
   else if (node.lower === 'variables') slot = env.frame.vars.get(name);
   const resolved = slot?.resolved;
   if (!resolved?.known) return undefined;
-  const prefix = segments.join('.');
-  const entries = prefix
-    ? resolved.trace.filter((entry) => entry.path === prefix || entry.path.startsWith(`${prefix}.`))
-    : resolved.trace;
-  return entries.length > 0 ? { entries, prefix } : undefined;
+  if (segments.length === 0) return resolved.trace.length > 0 ? resolved.trace : undefined;
+  const entries = subTrace(resolved.trace, segments);
+  return entries.length > 0 ? entries : undefined;
 }
-
 /** One top-level expression being evaluated: knows its text and where it is written, for Unresolved results. */
 class Evaluation implements CallContext {
   constructor(
@@ -474,15 +532,7 @@ class Evaluation implements CallContext {
     for (const [index, name] of fn.parameters.entries()) fnArgs.set(name.toLowerCase(), args[index] ?? null);
     const valueKey = keyOf(fn.output, 'value');
     if (valueKey === undefined) return this.unresolved();
-    const value = evalNode(
-      fn.output[valueKey],
-      fn.output,
-      valueKey,
-      { frame: this.env.frame, fnArgs, depth },
-      null,
-      '',
-      undefined,
-    );
+    const value = evalNode(fn.output[valueKey], fn.output, valueKey, { frame: this.env.frame, fnArgs, depth }, null);
     return containsUnresolved(value) ? this.unresolved() : value;
   }
 
@@ -547,5 +597,5 @@ class Evaluation implements CallContext {
 
 /** Evaluates a raw value without tracing, e.g. a resource name or condition. */
 export function evalPlain(raw: unknown, parent: RawContainer, key: string | number, env: Env): Value {
-  return evalNode(raw, parent, key, env, null, '', undefined);
+  return evalNode(raw, parent, key, env, null);
 }

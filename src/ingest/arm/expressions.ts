@@ -28,16 +28,23 @@ export function unescapeLiteral(text: string): string {
     : text;
 }
 
+export interface Parsed {
+  expr: Expr;
+  /** No copyIndex(): the value depends only on the template scope, so it can be reused within it. */
+  contextFree: boolean;
+}
+
 // Expressions repeat across resources and templates (`[resourceGroup().location]`), so parses are shared.
-const cache = new Map<string, Expr | ExpressionSyntaxError>();
+const cache = new Map<string, Parsed | ExpressionSyntaxError>();
 const CACHE_LIMIT = 20_000;
 
 /** Parses a whole expression string including its brackets; syntax errors are returned, not thrown. */
-export function parseCached(text: string): Expr | ExpressionSyntaxError {
+export function parseCached(text: string): Parsed | ExpressionSyntaxError {
   let parsed = cache.get(text);
   if (parsed === undefined) {
     try {
-      parsed = parseExpression(text.slice(1, -1));
+      const expr = parseExpression(text.slice(1, -1));
+      parsed = { expr, contextFree: !calls(expr, 'copyindex') };
     } catch (error) {
       parsed = error instanceof ExpressionSyntaxError ? error : new ExpressionSyntaxError(String(error));
     }
@@ -45,6 +52,19 @@ export function parseCached(text: string): Expr | ExpressionSyntaxError {
     cache.set(text, parsed);
   }
   return parsed;
+}
+
+function calls(expr: Expr, lower: string): boolean {
+  switch (expr.kind) {
+    case 'call':
+      return expr.lower === lower || expr.args.some((arg) => calls(arg, lower));
+    case 'member':
+      return calls(expr.target, lower);
+    case 'index':
+      return calls(expr.target, lower) || calls(expr.index, lower);
+    default:
+      return false;
+  }
 }
 
 type Token =

@@ -48,16 +48,35 @@ export function scopeId(target: Target): string {
 
 /** `Namespace/t1/t2` + names `[n1, n2]` (or one `n1/n2`) -> `Namespace/t1/n1/t2/n2`. */
 export function providerPath(type: string, names: readonly string[]): string {
-  const types = type.split('/');
-  const nameParts = names.flatMap((name) => name.split('/'));
-  const parts = [types[0]];
-  for (let i = 1; i < types.length; i++) {
-    parts.push(types[i]);
-    if (i - 1 < nameParts.length) parts.push(nameParts[i - 1]);
+  let path = '';
+  let typeStart = 0;
+  let nameIndex = 0;
+  let nameStart = 0;
+  let name = names[0] ?? '';
+  let segments = 0;
+  // Interleave type segments with name segments; names may be given separately or as one `a/b`.
+  for (let i = 0; i <= type.length; i++) {
+    if (i < type.length && type.charCodeAt(i) !== 47) continue;
+    path += path ? `/${type.slice(typeStart, i)}` : type.slice(typeStart, i);
+    typeStart = i + 1;
+    if (++segments === 1) continue; // the namespace has no name
+    if (nameIndex >= names.length) continue;
+    const slash = name.indexOf('/', nameStart);
+    path += `/${slash < 0 ? name.slice(nameStart) : name.slice(nameStart, slash)}`;
+    if (slash < 0) {
+      nameIndex++;
+      name = names[nameIndex] ?? '';
+      nameStart = 0;
+    } else {
+      nameStart = slash + 1;
+    }
   }
   // Extra names (a malformed template) are kept rather than dropped, so distinct resources keep distinct ids.
-  for (let i = types.length - 1; i < nameParts.length; i++) parts.push(nameParts[i]);
-  return parts.join('/');
+  if (nameIndex < names.length) {
+    const rest = [name.slice(nameStart), ...names.slice(nameIndex + 1)].filter((part) => part !== '');
+    if (rest.length > 0) path += `/${rest.join('/')}`;
+  }
+  return path;
 }
 
 /**

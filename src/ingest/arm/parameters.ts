@@ -4,8 +4,8 @@ import { InputError } from '../../core/errors.js';
 import type { Value } from '../../core/types.js';
 import type { SlotValue, SuppliedParameters } from './evaluate.js';
 import { keyOf } from './evaluate.js';
-import { isRawObject, member, type RawContainer, type SourceDoc } from './json.js';
-import { joinPath, type TraceEntry, unresolvedAt } from './provenance.js';
+import { isRawObject, member, type SourceDoc } from './json.js';
+import { unresolvedAt } from './provenance.js';
 
 const VIA = 'parameter file';
 
@@ -28,11 +28,12 @@ export function readParameterFile(doc: SourceDoc): SuppliedParameters {
       supplied.set(name.toLowerCase(), {
         name,
         origin: { doc, parent: parameters, key: name },
-        init: (): SlotValue => {
-          const trace: TraceEntry[] = [];
-          traceLiteral(doc, entry, valueKey, entry[valueKey], '', trace);
-          return { value: (entry[valueKey] ?? null) as Value, trace, known: true };
-        },
+        // The value is a literal: values inside it are located by walking it (provenance.ts).
+        init: (): SlotValue => ({
+          value: (entry[valueKey] ?? null) as Value,
+          trace: [{ path: '', doc, parent: entry, key: valueKey, via: VIA }],
+          known: true,
+        }),
       });
     } else if (referenceKey !== undefined) {
       supplied.set(name.toLowerCase(), {
@@ -47,22 +48,6 @@ export function readParameterFile(doc: SourceDoc): SuppliedParameters {
     }
   }
   return supplied;
-}
-
-/** Records the location of every value inside a literal. */
-function traceLiteral(
-  doc: SourceDoc,
-  parent: RawContainer,
-  key: string | number,
-  raw: unknown,
-  path: string,
-  trace: TraceEntry[],
-): void {
-  trace.push({ path, doc, parent, key, via: VIA });
-  if (Array.isArray(raw)) {
-    for (const [index, item] of raw.entries()) traceLiteral(doc, raw, index, item, joinPath(path, index), trace);
-  } else if (isRawObject(raw))
-    for (const [name, item] of Object.entries(raw)) traceLiteral(doc, raw, name, item, joinPath(path, name), trace);
 }
 
 function describeReference(reference: unknown): string {

@@ -1,9 +1,15 @@
-// Where evaluated values come from. Evaluation records cheap references (document, container, key) and turns them
-// into line/column only when a location is first asked for, so resources nobody reads cost no position work.
+// Where evaluated values come from. Evaluation records a sparse trace - containers and expressions, as cheap
+// references (document, container, key) - and locations are resolved only when asked for: a literal below a
+// recorded container is found by walking the raw container, and line/column come from the document's lazily
+// built position index. Resources nobody reads cost no position work.
 import { type SourceLocation, Unresolved } from '../../core/types.js';
-import type { RawContainer, SourceDoc } from './json.js';
+import { isRawObject, type RawContainer, type SourceDoc } from './json.js';
 
-/** One value's origin: `path` (lower-cased, dotted, relative to the resource or slot) was written at parent[key]. */
+/**
+ * The value at `path` (lower-cased, dotted, relative to a resource or a parameter/variable) is written at
+ * `parent[key]` in `doc`. When that raw value is a container, paths below it without an entry of their own are
+ * written inside it.
+ */
 export interface TraceEntry {
   path: string;
   doc: SourceDoc;
@@ -17,110 +23,251 @@ export function joinPath(path: string, segment: string | number): string {
   return path ? `${path}.${text}` : text;
 }
 
-/** A Map that fills itself from `source` on first use (the Resource.locations / Resource.via contract). */
-export class LazyMap<V> extends Map<string, V> {
-  private source?: (map: Map<string, V>) => void;
-
-  constructor(source: (map: Map<string, V>) => void) {
-    super();
-    this.source = source;
+/** The raw member a path segment names: an array index, or an object key matched case-insensitively. */
+function step(node: unknown, segment: string): string | number | undefined {
+  if (Array.isArray(node)) {
+    const index = Number(segment);
+    return Number.isInteger(index) && index >= 0 && index < node.length ? index : undefined;
   }
-
-  private fill(): void {
-    const source = this.source;
-    if (!source) return;
-    this.source = undefined;
-    const staged = new Map<string, V>();
-    source(staged);
-    for (const [key, value] of staged) super.set(key, value);
-  }
-
-  override get(key: string): V | undefined {
-    this.fill();
-    return super.get(key);
-  }
-  override has(key: string): boolean {
-    this.fill();
-    return super.has(key);
-  }
-  override set(key: string, value: V): this {
-    this.fill();
-    return super.set(key, value);
-  }
-  override delete(key: string): boolean {
-    this.fill();
-    return super.delete(key);
-  }
-  override clear(): void {
-    this.source = undefined;
-    super.clear();
-  }
-  override get size(): number {
-    this.fill();
-    return super.size;
-  }
-  override forEach(callback: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
-    this.fill();
-    super.forEach(callback, thisArg);
-  }
-  override entries(): MapIterator<[string, V]> {
-    this.fill();
-    return super.entries();
-  }
-  override keys(): MapIterator<string> {
-    this.fill();
-    return super.keys();
-  }
-  override values(): MapIterator<V> {
-    this.fill();
-    return super.values();
-  }
-  override [Symbol.iterator](): MapIterator<[string, V]> {
-    this.fill();
-    return super[Symbol.iterator]();
-  }
+  if (!isRawObject(node)) return undefined;
+  for (const key in node) if (key.toLowerCase() === segment) return key;
+  return undefined;
 }
 
-export function locationsOf(trace: readonly TraceEntry[]): LazyMap<SourceLocation> {
-  return new LazyMap((map) => {
-    for (const entry of trace) {
-      const at = entry.doc.locate(entry.parent, entry.key);
-      if (at) map.set(entry.path, at);
+/** Walks `segments` down from an entry's raw value; keys containing dots span several segments. */
+function descend(
+  entry: TraceEntry,
+  segments: readonly string[],
+): { parent: RawContainer; key: string | number } | undefined {
+  let parent = entry.parent;
+  let key = entry.key;
+  let i = 0;
+  while (i < segments.length) {
+    const node = (parent as Record<string | number, unknown>)[key];
+    let found: string | number | undefined;
+    let j = i;
+    for (let joined = segments[i]; j < segments.length; joined += `.${segments[++j] ?? ''}`) {
+      found = step(node, joined);
+      if (found !== undefined || Array.isArray(node)) break;
     }
-  });
+    if (found === undefined) return undefined;
+    parent = node as RawContainer;
+    key = found;
+    i = j + 1;
+  }
+  return { parent, key };
 }
 
-export function viaOf(trace: readonly TraceEntry[]): LazyMap<string> {
-  return new LazyMap((map) => {
-    // Later entries describe the same path more precisely (a parameter's value replaces the expression naming it).
-    for (const entry of trace) {
-      if (entry.via) map.set(entry.path, entry.via);
-      else map.delete(entry.path);
+/** Entries of `trace` at and below `segments`, re-rooted there (a bare reference with accessors, `v.a[0]`). */
+export function subTrace(trace: readonly TraceEntry[], segments: readonly string[]): TraceEntry[] {
+  const prefix = segments.join('.');
+  const out: TraceEntry[] = [];
+  // The deepest entry above the accessed path, walked down to it, stands for the accessed value itself.
+  let best: TraceEntry | undefined;
+  for (const entry of trace) {
+    if (entry.path.length < prefix.length && (entry.path === '' || prefix.startsWith(`${entry.path}.`))) {
+      if (!best || entry.path.length >= best.path.length) best = entry;
     }
-  });
+  }
+  if (best) {
+    const rest = best.path === '' ? segments : segments.slice(best.path.split('.').length);
+    const at = descend(best, rest);
+    if (at) out.push({ path: '', doc: best.doc, parent: at.parent, key: at.key, via: best.via });
+  }
+  for (const entry of trace) {
+    if (entry.path === prefix) out.push({ ...entry, path: '' });
+    else if (entry.path.startsWith(`${prefix}.`)) out.push({ ...entry, path: entry.path.slice(prefix.length + 1) });
+  }
+  return out;
 }
 
-/** Defines `target.at` as an enumerable property computed on first read. */
-export function defineLazyAt(target: object, locate: () => SourceLocation | undefined): void {
-  let cached: SourceLocation | undefined | null = null;
-  Object.defineProperty(target, 'at', {
-    enumerable: true,
-    configurable: true,
-    get: () => {
-      if (cached === null) cached = locate();
-      return cached;
-    },
-  });
+/** Answers location questions for one resource's trace, building its index on first use. */
+class TraceIndex {
+  #exact?: Map<string, TraceEntry>;
+  readonly #trace: readonly TraceEntry[];
+
+  constructor(trace: readonly TraceEntry[]) {
+    this.#trace = trace;
+  }
+
+  /** The entry and raw member that hold `path`: its own entry, or the nearest recorded container walked down. */
+  find(path: string): { entry: TraceEntry; parent: RawContainer; key: string | number } | undefined {
+    if (!this.#exact) {
+      this.#exact = new Map();
+      for (const entry of this.#trace) this.#exact.set(entry.path, entry);
+    }
+    let prefix = path;
+    const rest: string[] = [];
+    for (;;) {
+      const entry = this.#exact.get(prefix);
+      if (entry) {
+        if (rest.length === 0) return { entry, parent: entry.parent, key: entry.key };
+        const at = descend(entry, rest);
+        return at ? { entry, ...at } : undefined;
+      }
+      if (prefix === '') return undefined;
+      const dot = prefix.lastIndexOf('.');
+      rest.unshift(prefix.slice(dot + 1));
+      prefix = dot < 0 ? '' : prefix.slice(0, dot);
+    }
+  }
+
+  /** Every path with its entry and raw member, later entries winning (for iteration over the whole map). */
+  all(): Map<string, { entry: TraceEntry; parent: RawContainer; key: string | number }> {
+    const out = new Map<string, { entry: TraceEntry; parent: RawContainer; key: string | number }>();
+    const visit = (entry: TraceEntry, path: string, parent: RawContainer, key: string | number): void => {
+      out.set(path, { entry, parent, key });
+      const node = (parent as Record<string | number, unknown>)[key];
+      if (Array.isArray(node)) {
+        for (let index = 0; index < node.length; index++) visit(entry, joinPath(path, index), node, index);
+      } else if (isRawObject(node)) for (const name in node) visit(entry, joinPath(path, name), node, name);
+    };
+    for (const entry of this.#trace) {
+      // Walking from a container re-adds the paths its later entries describe; those are applied after it.
+      visit(entry, entry.path, entry.parent, entry.key);
+    }
+    return out;
+  }
 }
 
-/** An Unresolved whose `at` (where its expression is written) is located lazily. */
+type Resolve<V> = (entry: TraceEntry, parent: RawContainer, key: string | number) => V | undefined;
+
+const resolveLocation: Resolve<SourceLocation> = (entry, parent, key) => entry.doc.locate(parent, key);
+const resolveVia: Resolve<string> = (entry) => entry.via;
+
+/**
+ * A Map computed on demand from a trace: `get` resolves one path; iteration or `size` resolves every path. It is
+ * not a built-in Map (those are costly to allocate and collect for every resource) but honours the Map contract
+ * of Resource.locations / Resource.via. Its state is private, so serializing a resource does not drag in documents.
+ */
+class TraceMap<V> implements Map<string, V> {
+  readonly #index: TraceIndex;
+  readonly #resolve: Resolve<V>;
+  #cache?: Map<string, V>;
+  #complete = false;
+
+  constructor(index: TraceIndex, resolve: Resolve<V>) {
+    this.#index = index;
+    this.#resolve = resolve;
+  }
+
+  #store(): Map<string, V> {
+    if (!this.#cache) this.#cache = new Map();
+    return this.#cache;
+  }
+
+  #all(): Map<string, V> {
+    const cache = this.#store();
+    if (this.#complete) return cache;
+    this.#complete = true;
+    for (const [path, { entry, parent, key }] of this.#index.all()) {
+      if (cache.has(path)) continue;
+      const value = this.#resolve(entry, parent, key);
+      if (value !== undefined) cache.set(path, value);
+    }
+    return cache;
+  }
+
+  get(path: string): V | undefined {
+    const cached = this.#cache?.get(path);
+    if (cached !== undefined || this.#complete) return cached;
+    const found = this.#index.find(path);
+    const value = found ? this.#resolve(found.entry, found.parent, found.key) : undefined;
+    if (value !== undefined) this.#store().set(path, value);
+    return value;
+  }
+  has(path: string): boolean {
+    return this.get(path) !== undefined;
+  }
+  set(path: string, value: V): this {
+    this.#all().set(path, value);
+    return this;
+  }
+  delete(path: string): boolean {
+    return this.#all().delete(path);
+  }
+  clear(): void {
+    this.#complete = true;
+    this.#store().clear();
+  }
+  get size(): number {
+    return this.#all().size;
+  }
+  forEach(callback: (value: V, key: string, map: Map<string, V>) => void, thisArg?: unknown): void {
+    for (const [key, value] of this.#all()) callback.call(thisArg, value, key, this);
+  }
+  entries(): MapIterator<[string, V]> {
+    return this.#all().entries();
+  }
+  keys(): MapIterator<string> {
+    return this.#all().keys();
+  }
+  values(): MapIterator<V> {
+    return this.#all().values();
+  }
+  [Symbol.iterator](): MapIterator<[string, V]> {
+    return this.#all()[Symbol.iterator]();
+  }
+  get [Symbol.toStringTag](): string {
+    return 'Map';
+  }
+}
+
+// `instanceof Map` holds, as for the Map the Resource contract names; every Map method is implemented here.
+Object.setPrototypeOf(TraceMap.prototype, Map.prototype);
+
+/** Resource.locations and Resource.via for a resource's trace. */
+export function provenanceMaps(trace: readonly TraceEntry[]): {
+  locations: Map<string, SourceLocation>;
+  via: Map<string, string>;
+} {
+  const index = new TraceIndex(trace);
+  return { locations: new TraceMap(index, resolveLocation), via: new TraceMap(index, resolveVia) };
+}
+
+/**
+ * A SourceLocation whose line and column are computed on first read: creating one costs an allocation, not a
+ * position scan. It serializes as a plain location.
+ */
+export class LazyLocation implements SourceLocation {
+  readonly file: string;
+  readonly #doc: SourceDoc;
+  readonly #parent: RawContainer;
+  readonly #key: string | number;
+  #resolved?: SourceLocation;
+
+  constructor(doc: SourceDoc, parent: RawContainer, key: string | number) {
+    this.file = doc.file;
+    this.#doc = doc;
+    this.#parent = parent;
+    this.#key = key;
+  }
+
+  #get(): SourceLocation {
+    // Every site handed out comes from the parsed document, so it is always found; 1:1 is a defensive fallback.
+    this.#resolved ??= this.#doc.locate(this.#parent, this.#key) ?? { file: this.file, line: 1, column: 1 };
+    return this.#resolved;
+  }
+
+  get line(): number {
+    return this.#get().line;
+  }
+
+  get column(): number {
+    return this.#get().column;
+  }
+
+  toJSON(): SourceLocation {
+    return { file: this.file, line: this.line, column: this.column };
+  }
+}
+
+/** An Unresolved located where its expression is written (lazily). */
 export function unresolvedAt(
   expression: string,
   doc: SourceDoc,
   parent: RawContainer,
   key: string | number,
 ): Unresolved {
-  const value = new Unresolved(expression);
-  defineLazyAt(value, () => doc.locate(parent, key));
-  return value;
+  return new Unresolved(expression, new LazyLocation(doc, parent, key));
 }

@@ -10,6 +10,7 @@ import {
   type Env,
   evalNode,
   evalPlain,
+  evalSlot,
   Frame,
   keyOf,
   type Loop,
@@ -18,13 +19,14 @@ import {
   type SuppliedParameters,
   type SymbolEntry,
   type Target,
+  Tracer,
 } from './evaluate.js';
 import { isExpression } from './expressions.js';
 import { absoluteScope, buildResourceId, extensionId, levelFromSchema, scopeId } from './ids.js';
 import type { ArmInput } from './index.js';
 import { isRawObject, member, parseJsonDocument, type RawContainer, type RawObject, type SourceDoc } from './json.js';
 import { readParameterFile } from './parameters.js';
-import { defineLazyAt, locationsOf, type TraceEntry, unresolvedAt, viaOf } from './provenance.js';
+import { LazyLocation, provenanceMaps, type TraceEntry, unresolvedAt } from './provenance.js';
 import { toText } from './values.js';
 
 const DEPLOYMENTS = 'microsoft.resources/deployments';
@@ -36,7 +38,6 @@ const EXTENSION_NAMESPACES: Record<string, string> = {
   locks: 'Microsoft.Authorization',
   policyassignments: 'Microsoft.Authorization',
 };
-const FIELDS = ['location', 'tags', 'sku', 'kind', 'identity', 'properties'] as const;
 
 export function parseArmTemplate(input: ArmInput): IngestResult {
   const doc = parseJsonDocument(input.file, input.text);
@@ -79,6 +80,27 @@ interface Identity {
   id: string;
   apiVersion?: string;
   scope?: string;
+  /** Type and name as declared (before extension normalization): the prefix of nested children. */
+  declaredType: string;
+  declaredName: string;
+}
+
+/** The actual keys of a resource object's members, by lower-cased name (ARM matches member names ignoring case). */
+type ResourceKeys = Partial<Record<string, string>>;
+
+function keysOf(raw: RawObject): ResourceKeys {
+  const keys: ResourceKeys = {};
+  for (const key in raw) {
+    const lower = key.toLowerCase();
+    keys[lower] ??= key;
+  }
+  return keys;
+}
+
+function countSegments(text: string): number {
+  let count = 1;
+  for (let i = text.indexOf('/'); i >= 0; i = text.indexOf('/', i + 1)) count++;
+  return count;
 }
 
 class Walker {
@@ -141,12 +163,13 @@ class Walker {
       this.sink.add('warning', frame.doc, container, key, `${address} is not a resource object; skipped`);
       return;
     }
+    const keys = keysOf(raw);
     // `existing` resources (languageVersion 2.0) are references to deployed resources, not part of this deployment.
-    if (asBoolean(evalPlainMember(raw, 'existing', env)) === true) return;
-    const copyKey = keyOf(raw, 'copy');
-    const copy = copyKey === undefined ? undefined : raw[copyKey];
+    if (keys.existing !== undefined && asBoolean(evalPlain(raw[keys.existing], raw, keys.existing, env)) === true)
+      return;
+    const copy = keys.copy === undefined ? undefined : raw[keys.copy];
     if (!isRawObject(copy)) {
-      this.instance(frame, env, raw, container, key, address, parent);
+      this.instance(frame, env, raw, keys, container, key, address, parent);
       return;
     }
     const loopName = member(copy, 'name');
@@ -157,7 +180,7 @@ class Walker {
       const total = Math.min(Math.max(0, Math.trunc(count)), MAX_COPIES);
       for (let index = 0; index < total; index++) {
         const loops: Loop = { name, index, parent: env.loops };
-        this.instance(frame, { ...env, loops }, raw, container, key, `${address}[${index}]`, parent);
+        this.instance(frame, { ...env, loops }, raw, keys, container, key, `${address}[${index}]`, parent);
       }
       return;
     }
@@ -169,42 +192,35 @@ class Walker {
       `copy count of ${address} cannot be resolved (${describe(count, copy, countKey)}); scanned once with an unknown copyIndex()`,
     );
     const index = unresolvedAt(`[copyIndex('${String(loopName)}')]`, frame.doc, copy, countKey ?? 'name');
-    this.instance(
-      frame,
-      { ...env, loops: { name, index, parent: env.loops } },
-      raw,
-      container,
-      key,
-      `${address}[*]`,
-      parent,
-    );
+    const loops: Loop = { name, index, parent: env.loops };
+    this.instance(frame, { ...env, loops }, raw, keys, container, key, `${address}[*]`, parent);
   }
 
   private instance(
     frame: Frame,
     env: Env,
     raw: RawObject,
+    keys: ResourceKeys,
     container: RawContainer,
     key: string | number,
     address: string,
     parent: ParentResource | undefined,
   ): void {
-    const conditionKey = keyOf(raw, 'condition');
-    if (conditionKey !== undefined) {
-      const condition = evalPlain(raw[conditionKey], raw, conditionKey, env);
-      const decided = asBoolean(condition as Value);
+    if (keys.condition !== undefined) {
+      const condition = evalPlain(raw[keys.condition], raw, keys.condition, env);
+      const decided = asBoolean(condition);
       if (decided === false) return;
       if (decided === undefined) {
         this.sink.add(
           'warning',
           frame.doc,
           raw,
-          conditionKey,
-          `condition of ${address} cannot be resolved (${describe(condition, raw, conditionKey)}); scanned as if deployed`,
+          keys.condition,
+          `condition of ${address} cannot be resolved (${describe(condition, raw, keys.condition)}); scanned as if deployed`,
         );
       }
     }
-    const identity = this.identify(frame, env, raw, parent);
+    const identity = this.identify(frame, env, raw, parent, keys);
     if (!identity) {
       this.sink.add('warning', frame.doc, container, key, `${address} has no resolvable "type"; skipped`);
       return;
@@ -214,43 +230,48 @@ class Walker {
       return;
     }
 
-    const trace: TraceEntry[] = [];
-    const values: Partial<Record<(typeof FIELDS)[number], Value>> = {};
-    for (const field of FIELDS) {
-      const fieldKey = keyOf(raw, field);
-      if (fieldKey !== undefined) values[field] = evalNode(raw[fieldKey], raw, fieldKey, env, trace, field, undefined);
-    }
+    const doc = frame.doc;
+    // The resource object itself is the root container: literal fields are found by walking it.
+    const trace: TraceEntry[] = [{ path: '', doc, parent: container, key }];
+    const tracer = new Tracer(trace);
+    const field = (name: string | undefined): Value | undefined => {
+      if (name === undefined) return undefined;
+      tracer.stack.push(name);
+      const value = evalNode(raw[name], raw, name, env, tracer);
+      tracer.stack.pop();
+      return value;
+    };
     const resource: Resource = {
       id: identity.id,
       type: identity.type,
       name: identity.name,
-      ...(identity.apiVersion !== undefined ? { apiVersion: identity.apiVersion } : {}),
-      ...values,
-      ...(identity.scope !== undefined ? { scope: identity.scope } : {}),
+      apiVersion: identity.apiVersion,
+      location: field(keys.location),
+      tags: field(keys.tags),
+      sku: field(keys.sku),
+      kind: field(keys.kind),
+      identity: field(keys.identity),
+      properties: field(keys.properties),
+      scope: identity.scope,
       origin: this.origin,
       address,
       file: this.file,
+      at: new LazyLocation(doc, container, key),
     };
-    const doc = frame.doc;
-    defineLazyAt(resource, () => doc.locate(container, key));
-    resource.locations = locationsOf(trace);
-    resource.via = viaOf(trace);
+    const { locations, via } = provenanceMaps(trace);
+    resource.locations = locations;
+    resource.via = via;
     this.resources.push(resource);
 
     // Nested child resources take their parent's type and name as prefix (before extension normalization).
-    const childParent = { type: identity.declaredType ?? identity.type, name: identity.declaredName ?? identity.name };
-    this.walk(frame, env, raw, `${address}.`, childParent);
+    if (keys.resources !== undefined) {
+      this.walk(frame, env, raw, `${address}.`, { type: identity.declaredType, name: identity.declaredName });
+    }
   }
 
-  identify(
-    frame: Frame,
-    env: Env,
-    raw: RawObject,
-    parent?: ParentResource,
-  ): (Identity & { declaredType?: string; declaredName?: string }) | undefined {
-    const typeKey = keyOf(raw, 'type');
-    if (typeKey === undefined) return undefined;
-    const typeValue = evalPlain(raw[typeKey], raw, typeKey, env);
+  identify(frame: Frame, env: Env, raw: RawObject, parent?: ParentResource, keys = keysOf(raw)): Identity | undefined {
+    if (keys.type === undefined) return undefined;
+    const typeValue = evalPlain(raw[keys.type], raw, keys.type, env);
     if (typeof typeValue !== 'string' || (!parent && !typeValue.includes('/'))) return undefined;
     // Bicep extensibility types carry their version: `Microsoft.Graph/applications@v1.0`.
     const at = typeValue.indexOf('@');
@@ -258,24 +279,22 @@ class Walker {
     let apiVersion = at > 0 ? typeValue.slice(at + 1) : undefined;
     let composed = false;
     if (parent) {
-      if (type.toLowerCase().startsWith(`${parent.type.toLowerCase()}/`)) composed = true;
-      else if (!/^[^/]*\.[^/]*\//.test(type)) {
+      if (type.length > parent.type.length && type.toLowerCase().startsWith(`${parent.type.toLowerCase()}/`)) {
+        composed = true;
+      } else if (!/^[^/]*\.[^/]*\//.test(type)) {
         type = `${parent.type}/${type}`;
         composed = true;
       }
     }
 
-    const nameKey = keyOf(raw, 'name');
-    const nameValue = nameKey === undefined ? '' : evalPlain(raw[nameKey], raw, nameKey, env);
+    const nameValue = keys.name === undefined ? '' : evalPlain(raw[keys.name], raw, keys.name, env);
     const nameKnown = typeof nameValue === 'string';
     let name = nameKnown ? nameValue : nameValue instanceof Unresolved ? nameValue.expression : toText(nameValue);
-    if (parent && composed && (!nameKnown || name.split('/').length < nameSegments(type)))
-      name = `${parent.name}/${name}`;
+    if (parent && composed && (!nameKnown || countSegments(name) < nameSegments(type))) name = `${parent.name}/${name}`;
 
-    const apiKey = keyOf(raw, 'apiVersion');
-    if (apiKey !== undefined) {
-      const value = evalPlain(raw[apiKey], raw, apiKey, env);
-      apiVersion = typeof value === 'string' ? value : String(raw[apiKey]);
+    if (keys.apiversion !== undefined) {
+      const value = evalPlain(raw[keys.apiversion], raw, keys.apiversion, env);
+      apiVersion = typeof value === 'string' ? value : String(raw[keys.apiversion]);
     }
 
     const target = frame.deployTarget;
@@ -289,7 +308,6 @@ class Walker {
       const extensionType = type.slice(marker + '/providers/'.length);
       const namespace = EXTENSION_NAMESPACES[extensionType.toLowerCase()];
       if (namespace) {
-        const scope = name;
         const normalizedType = `${namespace}/${extensionType}`;
         return {
           type: normalizedType,
@@ -297,7 +315,7 @@ class Walker {
           // The target is unknown, so the id is only a stable placeholder under the deployment scope.
           id: `${scopeId(target)}/providers/${normalizedType}/${name}`,
           apiVersion,
-          scope,
+          scope: name,
           ...declared,
         };
       }
@@ -305,7 +323,7 @@ class Walker {
     if (marker > 0 && nameKnown) {
       const targetType = type.slice(0, marker);
       const extensionType = type.slice(marker + '/providers/'.length);
-      const targetLevels = targetType.split('/').length - 1;
+      const targetLevels = countSegments(targetType) - 1;
       const segments = name.split('/');
       if (segments.length >= targetLevels + 2) {
         const scope = buildResourceId(target, targetType, segments.slice(0, targetLevels));
@@ -322,17 +340,20 @@ class Walker {
       }
     }
 
-    const scopeKey = keyOf(raw, 'scope');
-    if (scopeKey !== undefined && type.toLowerCase() !== DEPLOYMENTS) {
-      const scope = this.scopeOf(frame, env, raw, scopeKey);
+    if (keys.scope !== undefined && type.toLowerCase() !== DEPLOYMENTS) {
+      const scope = this.scopeOf(frame, env, raw, keys.scope);
       // An unresolved scope (kept as its expression) leaves the target unknown; the id stays well-formed.
       const base = scope.startsWith('/') ? scope : scopeId(target);
       const id = nameKnown ? extensionId(base, type, [name]) : `${base === '/' ? '' : base}/providers/${type}/${name}`;
       return { type, name, id, apiVersion, scope, ...declared };
     }
 
-    const group = evalPlainMember(raw, 'resourceGroup', env);
-    const subscription = evalPlainMember(raw, 'subscriptionId', env);
+    const group =
+      keys.resourcegroup === undefined ? undefined : evalPlain(raw[keys.resourcegroup], raw, keys.resourcegroup, env);
+    const subscription =
+      keys.subscriptionid === undefined
+        ? undefined
+        : evalPlain(raw[keys.subscriptionid], raw, keys.subscriptionid, env);
     const id = nameKnown
       ? buildResourceId(
           target,
@@ -434,11 +455,7 @@ class Walker {
           supplied.set(parameter.toLowerCase(), {
             name: parameter,
             origin: { doc, parent: given, key: parameter },
-            init: (): SlotValue => {
-              const trace: TraceEntry[] = [];
-              const value = evalNode(entry[valueKey], entry, valueKey, env, trace, '', undefined);
-              return { value, trace, known: true };
-            },
+            init: (): SlotValue => evalSlot(entry[valueKey], entry, valueKey, env, undefined),
           });
         } else if (referenceKey !== undefined) {
           supplied.set(parameter.toLowerCase(), {
@@ -458,11 +475,11 @@ class Walker {
   }
 }
 
+/** How many name segments a resource of `type` has (`Microsoft.Sql/servers/databases` -> 2). */
 function nameSegments(type: string): number {
   const marker = type.toLowerCase().indexOf('/providers/');
-  if (marker < 0) return type.split('/').length - 1;
-  const targetLevels = type.slice(0, marker).split('/').length - 1;
-  return targetLevels + 1 + type.slice(marker + '/providers/'.length).split('/').length;
+  if (marker < 0) return countSegments(type) - 1;
+  return countSegments(type.slice(0, marker)) + countSegments(type.slice(marker + '/providers/'.length));
 }
 
 function evalPlainMember(raw: RawObject, name: string, env: Env): Value | undefined {
