@@ -42,7 +42,58 @@ describe('parseConfig', () => {
     assert.equal(config.retention.auditLogs.minDays, 2557);
     assert.deepEqual(config.network.dbPorts, ['1433', '5432']);
     assert.equal(config.scan.failOn, 'critical');
-    assert.deepEqual(config.extra.iam, { max_sign_in_frequency_hours: 8 });
+    assert.equal(config.iam.maxSignInFrequencyHours, 8);
+  });
+
+  it('reads the retention schedule, IAM exceptions and provider assumptions', () => {
+    const config = parseConfig(
+      [
+        'retention:',
+        '  data_classes:',
+        '    imaging:',
+        '      match: { tags: { data-class: imaging }, containers: [stimg/dicom] }',
+        '      min_years: 7',
+        '      max_years: null',
+        '    claims: { min_years: 6, max_years: 10 }',
+        '  default_phi_class: claims',
+        '  backups: { role: archive, max_grace_days: 30 }',
+        'iam:',
+        '  graph_high_risk_permissions: [Mail.Read]',
+        '  exceptions:',
+        '    - { rule: PHI-IAM-001, subject: app-1, reason: vendor, expires: 2026-12-31 }',
+        'defender:',
+        '  required_plans: [SqlServers]',
+        'terraform:',
+        '  assume_azurerm_major: 4',
+      ].join('\n'),
+      'x',
+    );
+    assert.deepEqual(config.retention.dataClasses[0], {
+      name: 'imaging',
+      match: { tags: { 'data-class': ['imaging'] }, containers: ['stimg/dicom'] },
+      minYears: 7,
+      maxYears: null,
+    });
+    assert.equal(config.retention.defaultPhiClass, 'claims');
+    assert.deepEqual(config.retention.backups, { role: 'archive', maxGraceDays: 30 });
+    assert.deepEqual(config.iam.graphHighRiskPermissions, ['Mail.Read']);
+    assert.equal(config.iam.exceptions[0].rule, 'PHI-IAM-001');
+    assert.equal(config.iam.exceptions[0].expires, '2026-12-31');
+    assert.deepEqual(config.defender.requiredPlans, ['SqlServers']);
+    assert.equal(config.terraform.assumeAzurermMajor, 4);
+  });
+
+  it('rejects inconsistent schedules and misspelt nested keys at their line', () => {
+    assert.equal(
+      configError('retention:\n  data_classes:\n    a: { min_years: 6, max_years: 2 }\n  default_phi_class: a\n').at
+        ?.line,
+      3,
+    );
+    assert.match(configError('retention:\n  default_phi_class: nope\n').message, /not one of retention\.data_classes/);
+    const typo = configError('iam:\n  max_signin_frequency_hours: 8\n');
+    assert.equal(typo.at?.line, 2);
+    assert.match(typo.message, /unknown key "iam\.max_signin_frequency_hours"/);
+    assert.equal(configError('iam:\n  exceptions:\n    - { subject: x, reason: y }\n').at?.line, 3);
   });
 
   it('keeps emergency mode (everything PHI) for an empty file or no selectors', () => {
