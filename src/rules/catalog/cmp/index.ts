@@ -1,0 +1,3 @@
+import type { Rule } from '../../define.js';
+
+export const CMP_RULES: Rule[] = [];
