@@ -75,6 +75,12 @@ export interface Resource {
   locations?: Map<string, SourceLocation>;
   /** Provenance notes per path (`parameter default`, `parameter file`), same keys as `locations`. */
   via?: Map<string, string>;
+  /**
+   * What absent values mean for this resource when the adapter knows better than the ARM defaults table: Terraform
+   * providers send their own schema defaults on apply (azurerm 3.x/4.x/5.x differ). Same keys as `locations`;
+   * `value: undefined` means "not pinned". Consulted by `read()` before the table.
+   */
+  absentDefaults?: Map<string, { value: Value | undefined; because: string }>;
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';

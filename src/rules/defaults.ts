@@ -55,6 +55,8 @@ export function readWithDefaults(
   const found = lookup(resource, path);
   if (found.kind === 'present') return { state: 'set', value: found.value, at: found.at, via: found.via, path };
   if (found.kind === 'unresolved') return { state: 'unknown', expression: found.expression, at: found.at, path };
+  const adapterDefault = resource.absentDefaults?.get(path.toLowerCase());
+  if (adapterDefault) return { state: 'default', ...adapterDefault, at: found.at, path };
   const candidates = (indexOf(table).get(`${resource.type}|${path}`.toLowerCase()) ?? []).filter((entry) =>
     appliesTo(entry, resource.origin),
   );

@@ -106,6 +106,16 @@ describe('defaults table', () => {
     assert.equal(unresolved.state, 'unknown');
   });
 
+  it('prefers a default the adapter recorded (Terraform provider defaults) over the ARM table', () => {
+    const resource = account('a', {}, { origin: 'terraform' });
+    resource.absentDefaults = new Map([
+      ['properties.allowblobpublicaccess', { value: false, because: 'absent; azurerm 5.x defaults to false' }],
+    ]);
+    const read = readWithDefaults(resource, 'properties.allowBlobPublicAccess');
+    assert.equal(read.state === 'default' && read.value, false);
+    assert.match(read.state === 'default' ? read.because : '', /azurerm 5\.x/);
+  });
+
   it('distinguishes template and live semantics for the same property', () => {
     const path = 'properties.allowBlobPublicAccess';
     const template = readWithDefaults(account('a', {}), path);
