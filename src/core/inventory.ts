@@ -96,6 +96,11 @@ export class Inventory {
     }
   }
 
+  /** Children of an id, whether or not a resource with that id was declared (blobServices/default often is not). */
+  childrenOfId(id: string): Resource[] {
+    return this.childIndex.get(norm(id)) ?? [];
+  }
+
   /** Private endpoint connections whose target is this resource. */
   privateEndpointsTo(resource: Resource): PrivateEndpointLink[] {
     return this.endpointIndex.get(norm(resource.id)) ?? [];

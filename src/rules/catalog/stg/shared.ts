@@ -61,10 +61,10 @@ export function accountOfContainer(container: Resource, inventory: Inventory): R
 
 /** Blob containers of an account, whether declared nested, as `blobServices/containers` or as top-level resources. */
 export function containersOf(account: Resource, inventory: Inventory): Resource[] {
-  return inventory.byType(BLOB_CONTAINER).filter((container) => {
-    const owner = accountOfContainer(container, inventory);
-    return owner !== undefined && sameId(owner.id, account.id);
-  });
+  // Containers always sit under the account's single blob service, `default`.
+  return inventory
+    .childrenOfId(`${account.id}/blobServices/default`)
+    .filter((container) => sameText(container.type, BLOB_CONTAINER));
 }
 
 export function idsEqual(a: Value | undefined, b: string): boolean {
