@@ -33,7 +33,8 @@ export function locationKey(path: string): string {
  */
 export function locate(resource: Resource, path: string): { at?: SourceLocation; via?: string } {
   // Live resources record no per-value locations: skip building every prefix key (hot for 100k-resource snapshots).
-  if (!resource.locations?.size) return { at: resource.at };
+  // Presence, not `size`: the ARM adapter's maps resolve locations on demand and would compute all of them to count.
+  if (resource.locations === undefined) return { at: resource.at };
   const segments = path.split('.');
   for (let n = segments.length; n > 0; n--) {
     const key = locationKey(segments.slice(0, n).join('.'));
