@@ -21,8 +21,11 @@ export function member(object: RawObject, name: string): unknown {
   return undefined;
 }
 
-/** Member offsets of one container: value start offsets by key (objects) or by index (arrays). */
-type Offsets = Map<string, number> | number[];
+/**
+ * Where the members of one container are written: for arrays, each element's start; for objects, each key's
+ * opening quote (the key is compared in the text on lookup, so indexing allocates no strings).
+ */
+type Offsets = number[];
 
 export class SourceDoc {
   private offsets?: Map<RawContainer, Offsets>;
@@ -39,8 +42,10 @@ export class SourceDoc {
     if (!this.offsets) this.offsets = indexPositions(this.text, this.root);
     const members = this.offsets.get(parent);
     if (!members) return undefined;
-    const offset = Array.isArray(members) ? members[key as number] : members.get(String(key));
-    if (offset === undefined) return undefined;
+    const offset = Array.isArray(parent)
+      ? members[key as number]
+      : valueAfterKey(this.text, findKey(this.text, members, String(key)));
+    if (offset === undefined || offset < 0) return undefined;
     if (!this.lines) this.lines = new LineIndex(this.text);
     return this.lines.location(this.file, offset);
   }
@@ -51,6 +56,45 @@ export class SourceDoc {
     const offset = this.text.search(/\S/);
     return this.lines.location(this.file, Math.max(offset, 0));
   }
+}
+
+/** The last member whose key (at its opening quote) equals `key`; JSON.parse keeps the last of duplicates. */
+function findKey(text: string, keyStarts: Offsets, key: string): number {
+  for (let i = keyStarts.length - 1; i >= 0; i--) {
+    const start = keyStarts[i];
+    if (text.charCodeAt(start + 1 + key.length) === QUOTE && text.startsWith(key, start + 1)) return start;
+  }
+  // Keys written with escapes: decode and compare.
+  for (let i = keyStarts.length - 1; i >= 0; i--) {
+    const start = keyStarts[i];
+    const end = stringEnd(text, start);
+    const raw = text.slice(start, end);
+    if (raw.includes('\\') && JSON.parse(raw) === key) return start;
+  }
+  return -1;
+}
+
+/** Offset just past the string starting at the quote `start`. */
+function stringEnd(text: string, start: number): number {
+  let end = text.indexOf('"', start + 1);
+  while (end > 0) {
+    let backslashes = 0;
+    for (let k = end - 1; text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
+    if (backslashes % 2 === 0) return end + 1;
+    end = text.indexOf('"', end + 1);
+  }
+  return text.length;
+}
+
+/** The value's start after the key at `keyStart`: past the key, the colon, whitespace and comments. */
+function valueAfterKey(text: string, keyStart: number): number {
+  if (keyStart < 0) return -1;
+  const scanner = new Scanner(text);
+  scanner.pos = stringEnd(text, keyStart);
+  scanner.skipTrivia();
+  if (text.charCodeAt(scanner.pos) === COLON) scanner.pos++;
+  scanner.skipTrivia();
+  return scanner.pos;
 }
 
 /** Parses JSON (with comments and trailing commas); a syntax error becomes an InputError at its line and column. */
@@ -128,7 +172,7 @@ export function indexPositions(text: string, root: unknown): Map<RawContainer, O
 
 class Scanner {
   readonly index = new Map<RawContainer, Offsets>();
-  private pos = 0;
+  pos = 0;
   private readonly length: number;
 
   constructor(private readonly text: string) {
@@ -169,15 +213,7 @@ class Scanner {
   }
 
   private string(): void {
-    const text = this.text;
-    let end = text.indexOf('"', this.pos + 1);
-    while (end > 0) {
-      let backslashes = 0;
-      for (let k = end - 1; text.charCodeAt(k) === BACKSLASH; k--) backslashes++;
-      if (backslashes % 2 === 0) break;
-      end = text.indexOf('"', end + 1);
-    }
-    this.pos = end < 0 ? this.length : end + 1;
+    this.pos = stringEnd(this.text, this.pos);
   }
 
   private literal(): void {
@@ -192,8 +228,8 @@ class Scanner {
   }
 
   private object(node: RawObject | undefined): void {
-    const members = node ? new Map<string, number>() : undefined;
-    if (node && members) this.index.set(node, members);
+    const keyStarts: Offsets | undefined = node ? [] : undefined;
+    if (node && keyStarts) this.index.set(node, keyStarts);
     const text = this.text;
     this.pos++;
     for (;;) {
@@ -213,14 +249,21 @@ class Scanner {
         continue;
       }
       const keyStart = this.pos;
+      keyStarts?.push(keyStart);
       this.string();
-      let key = text.slice(keyStart + 1, this.pos - 1);
-      if (key.includes('\\')) key = JSON.parse(text.slice(keyStart, this.pos)) as string;
+      const keyEnd = this.pos;
       this.skipTrivia();
       if (text.charCodeAt(this.pos) === COLON) this.pos++;
       this.skipTrivia();
-      members?.set(key, this.pos);
-      this.value(node ? node[key] : undefined);
+      const v = text.charCodeAt(this.pos);
+      if (node && (v === OPEN_BRACE || v === OPEN_BRACKET)) {
+        // Only a container member needs its key as a string, to follow the parsed value.
+        let key = text.slice(keyStart + 1, keyEnd - 1);
+        if (key.includes('\\')) key = JSON.parse(text.slice(keyStart, keyEnd)) as string;
+        this.value(node[key]);
+      } else {
+        this.value(undefined);
+      }
     }
   }
 

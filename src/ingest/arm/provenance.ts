@@ -81,10 +81,12 @@ export function subTrace(trace: readonly TraceEntry[], segments: readonly string
   return out;
 }
 
-/** Answers location questions for one resource's trace, building its index on first use. */
+/** Answers location questions for one resource's trace. */
 class TraceIndex {
-  #exact?: Map<string, TraceEntry>;
   readonly #trace: readonly TraceEntry[];
+  // locate() asks `locations` then `via` for the same path: remember the last answer.
+  #lastPath?: string;
+  #last?: { entry: TraceEntry; parent: RawContainer; key: string | number };
 
   constructor(trace: readonly TraceEntry[]) {
     this.#trace = trace;
@@ -92,24 +94,32 @@ class TraceIndex {
 
   /** The entry and raw member that hold `path`: its own entry, or the nearest recorded container walked down. */
   find(path: string): { entry: TraceEntry; parent: RawContainer; key: string | number } | undefined {
-    if (!this.#exact) {
-      this.#exact = new Map();
-      for (const entry of this.#trace) this.#exact.set(entry.path, entry);
-    }
-    let prefix = path;
-    const rest: string[] = [];
-    for (;;) {
-      const entry = this.#exact.get(prefix);
-      if (entry) {
-        if (rest.length === 0) return { entry, parent: entry.parent, key: entry.key };
-        const at = descend(entry, rest);
-        return at ? { entry, ...at } : undefined;
+    if (path === this.#lastPath) return this.#last;
+    this.#lastPath = path;
+    this.#last = this.#search(path);
+    return this.#last;
+  }
+
+  #search(path: string): { entry: TraceEntry; parent: RawContainer; key: string | number } | undefined {
+    // Traces are short (the resource root, its expressions, copies): a scan beats building an index.
+    const trace = this.#trace;
+    let best: TraceEntry | undefined;
+    let bestLength = -1;
+    for (let i = trace.length - 1; i >= 0; i--) {
+      const entry = trace[i];
+      const own = entry.path;
+      // Longest recorded ancestor-or-self wins; among equals, the latest.
+      if (own.length <= bestLength || own.length > path.length) continue;
+      if (own === '' || own === path || (path.charCodeAt(own.length) === 46 && path.startsWith(own))) {
+        best = entry;
+        bestLength = own.length;
+        if (bestLength === path.length) break;
       }
-      if (prefix === '') return undefined;
-      const dot = prefix.lastIndexOf('.');
-      rest.unshift(prefix.slice(dot + 1));
-      prefix = dot < 0 ? '' : prefix.slice(0, dot);
     }
+    if (!best) return undefined;
+    if (bestLength === path.length) return { entry: best, parent: best.parent, key: best.key };
+    const at = descend(best, path.slice(bestLength === 0 ? 0 : bestLength + 1).split('.'));
+    return at ? { entry: best, ...at } : undefined;
   }
 
   /** Every path with its entry and raw member, later entries winning (for iteration over the whole map). */
@@ -132,7 +142,8 @@ class TraceIndex {
 
 type Resolve<V> = (entry: TraceEntry, parent: RawContainer, key: string | number) => V | undefined;
 
-const resolveLocation: Resolve<SourceLocation> = (entry, parent, key) => entry.doc.locate(parent, key);
+// Line and column are computed only when read (a finding's location), not for every lookup a rule makes.
+const resolveLocation: Resolve<SourceLocation> = (entry, parent, key) => new LazyLocation(entry.doc, parent, key);
 const resolveVia: Resolve<string> = (entry) => entry.via;
 
 /**

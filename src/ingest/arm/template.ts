@@ -88,10 +88,31 @@ interface Identity {
 /** The actual keys of a resource object's members, by lower-cased name (ARM matches member names ignoring case). */
 type ResourceKeys = Partial<Record<string, string>>;
 
+// Member names as templates normally spell them, so the common case needs no toLowerCase().
+const CANONICAL: Partial<Record<string, string>> = {
+  type: 'type',
+  name: 'name',
+  apiVersion: 'apiversion',
+  location: 'location',
+  tags: 'tags',
+  sku: 'sku',
+  kind: 'kind',
+  identity: 'identity',
+  properties: 'properties',
+  resources: 'resources',
+  copy: 'copy',
+  condition: 'condition',
+  scope: 'scope',
+  existing: 'existing',
+  dependsOn: 'dependson',
+  resourceGroup: 'resourcegroup',
+  subscriptionId: 'subscriptionid',
+};
+
 function keysOf(raw: RawObject): ResourceKeys {
   const keys: ResourceKeys = {};
   for (const key in raw) {
-    const lower = key.toLowerCase();
+    const lower = CANONICAL[key] ?? key.toLowerCase();
     keys[lower] ??= key;
   }
   return keys;

@@ -4,7 +4,7 @@ import { InputError } from '../../../src/core/errors.js';
 import { lookup } from '../../../src/core/path.js';
 import { Unresolved } from '../../../src/core/types.js';
 import { classifyArmJson, parseArmTemplate } from '../../../src/ingest/arm/index.js';
-import { indexPositions } from '../../../src/ingest/arm/json.js';
+import { SourceDoc } from '../../../src/ingest/arm/json.js';
 import { lineOf, PARAMETERS_SCHEMA, parse, SCHEMA, template } from './helpers.js';
 
 const TEMPLATE = template(
@@ -133,14 +133,16 @@ describe('ARM provenance', () => {
     assert.equal(resources[0].at?.line, 7);
   });
 
-  it('indexes positions of keys with escapes and nested arrays', () => {
-    const text = '{"a\\"b": [1, [2, {"c": 3}]], "d": {}}';
-    const root = JSON.parse(text) as { 'a"b': [number, [number, { c: number }]] };
-    const index = indexPositions(text, root);
-    const outer = index.get(root as never) as Map<string, number>;
-    assert.equal(text.slice(outer.get('a"b')), text.slice(text.indexOf('[1')));
-    const inner = index.get(root['a"b'][1][1] as never) as Map<string, number>;
-    assert.equal(text[inner.get('c') ?? -1], '3');
+  it('locates members with escaped keys, in nested arrays, and the last of duplicate keys', () => {
+    const text = '{"a\\"b": [1, [2, {"c": 3}]], "d": {"x": 1}, "d": {"e": 5}}';
+    const root = JSON.parse(text) as { 'a"b': [number, [number, { c: number }]]; d: { e: number } };
+    const doc = new SourceDoc('x.json', text, root);
+    assert.equal(doc.locate(root, 'a"b')?.column, text.indexOf('[1') + 1);
+    assert.equal(doc.locate(root['a"b'][1][1], 'c')?.column, text.indexOf('3') + 1);
+    assert.equal(doc.locate(root['a"b'][1], 1)?.column, text.indexOf('{"c"') + 1);
+    assert.equal(doc.locate(root, 'd')?.column, text.indexOf('{"e"') + 1);
+    assert.equal(doc.locate(root.d, 'e')?.column, text.indexOf('5') + 1);
+    assert.equal(doc.locate(root, 'missing'), undefined);
   });
 });
 
