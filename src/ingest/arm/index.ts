@@ -13,4 +13,6 @@ export interface ArmInput {
   parameters?: { file: string; text: string };
   context?: Partial<DeploymentContext>;
   origin?: Origin;
+  /** `JSON.parse(text)` when the caller already parsed it (content detection does): saves a second parse. */
+  json?: unknown;
 }

@@ -98,9 +98,10 @@ function valueAfterKey(text: string, keyStart: number): number {
 }
 
 /** Parses JSON (with comments and trailing commas); a syntax error becomes an InputError at its line and column. */
-export function parseJsonDocument(file: string, text: string): SourceDoc {
+export function parseJsonDocument(file: string, text: string, parsed?: unknown): SourceDoc {
   // A byte-order mark is blanked rather than removed so that offsets stay those of the file.
   const source = text.charCodeAt(0) === 0xfeff ? ` ${text.slice(1)}` : text;
+  if (parsed !== undefined) return new SourceDoc(file, source, parsed);
   let root: unknown;
   try {
     root = JSON.parse(source);

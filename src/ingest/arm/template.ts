@@ -40,7 +40,7 @@ const EXTENSION_NAMESPACES: Record<string, string> = {
 };
 
 export function parseArmTemplate(input: ArmInput): IngestResult {
-  const doc = parseJsonDocument(input.file, input.text);
+  const doc = parseJsonDocument(input.file, input.text, input.json);
   const unwrapped = unwrapTemplate(doc.root);
   if (!unwrapped) {
     throw new InputError(

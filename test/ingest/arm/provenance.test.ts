@@ -232,6 +232,18 @@ describe('ARM input errors and classification', () => {
     for (const [value, expected] of cases) assert.equal(classifyArmJson(value), expected, JSON.stringify(value));
   });
 
+  it('accepts the value the caller already parsed, with the same result', () => {
+    const text = JSON.stringify(TEMPLATE, null, 2);
+    const fresh = parseArmTemplate({ file: 'a.json', text });
+    const reused = parseArmTemplate({ file: 'a.json', text, json: JSON.parse(text) });
+    assert.deepEqual(
+      reused.resources.map((r) => [r.id, r.properties]),
+      fresh.resources.map((r) => [r.id, r.properties]),
+    );
+    const path = 'properties.allowblobpublicaccess';
+    assert.equal(reused.resources[0].locations?.get(path)?.line, fresh.resources[0].locations?.get(path)?.line);
+  });
+
   it('values of undeclared parameters in the parameter file are reported at their line', () => {
     const parsed = parse(template([]), { values: { stray: 1 } });
     assert.equal(parsed.diagnostics.length, 1);
