@@ -40,10 +40,23 @@ export function openOutput(path: string): OutputSink {
   stream.on('error', (error) => {
     failure = error;
   });
-  const closed = () => new Promise<void>((resolve) => stream.end(resolve));
+  // Findings arrive one small string at a time; batching them saves a stream write (and its bookkeeping) each.
+  let pending: string[] = [];
+  let pendingLength = 0;
+  const flush = () => {
+    if (pending.length > 0) stream.write(pending.join(''));
+    pending = [];
+    pendingLength = 0;
+  };
+  const closed = () => {
+    flush();
+    return new Promise<void>((resolve) => stream.end(resolve));
+  };
   return {
     write: (chunk) => {
-      stream.write(chunk);
+      pending.push(chunk);
+      pendingLength += chunk.length;
+      if (pendingLength >= 64 * 1024) flush();
     },
     async commit() {
       await closed();

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Value } from './types.js';
 
 /**
@@ -19,5 +19,5 @@ export function fingerprint(parts: {
     parts.path.toLowerCase(),
     parts.actual === undefined ? null : parts.actual,
   ]);
-  return createHash('sha256').update(normalized).digest('hex').slice(0, 32);
+  return hash('sha256', normalized, 'hex').slice(0, 32);
 }

@@ -16,8 +16,11 @@ export function isObject(value: unknown): value is ValueObject {
  */
 export function getKey(object: ValueObject, key: string): Value | undefined {
   if (Object.hasOwn(object, key)) return object[key];
-  const lower = key.toLowerCase();
-  for (const candidate of Object.keys(object)) {
+  let lower: string | undefined;
+  for (const candidate in object) {
+    // Comparing lengths first avoids lower-casing every key of every object on the hot path of absent properties.
+    if (candidate.length !== key.length || !Object.hasOwn(object, candidate)) continue;
+    lower ??= key.toLowerCase();
     if (candidate.toLowerCase() === lower) return object[candidate];
   }
   return undefined;
@@ -52,8 +55,12 @@ export function lookup(resource: Resource, path: string): Lookup {
 /** Walks a path inside any value; `owner` supplies locations (paths are then relative to the owner). */
 export function lookupIn(root: Value, path: string, owner?: Resource, prefix = ''): Lookup {
   let current: Value | undefined = root;
-  const segments = path.split('.');
-  for (const segment of segments) {
+  // Walked with indexOf rather than split: rules read millions of paths on a large snapshot.
+  for (let start = 0; start <= path.length; ) {
+    let end = path.indexOf('.', start);
+    if (end < 0) end = path.length;
+    const segment = path.slice(start, end);
+    start = end + 1;
     if (current instanceof Unresolved) break;
     if (current === undefined || current === null) {
       return { kind: 'absent', at: owner ? locate(owner, prefix + path).at : undefined };

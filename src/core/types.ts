@@ -132,7 +132,8 @@ export interface Finding {
   hipaa: string[];
   resource: { id: string; type: string; name: string; address: string };
   location: { file: string; line: number; column: number } | null;
-  evidence: { path: string; actual: Value | undefined; expected: string | null };
+  /** `actual` is null when the property is absent; for `unknown`, the unresolved expression. */
+  evidence: { path: string; actual: Value; expected: string | null };
   fingerprint: string;
   /** Whether the subject was in PHI scope when evaluated. */
   phi: boolean;

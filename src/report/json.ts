@@ -12,9 +12,7 @@ export function jsonStart(header: JsonHeader): string {
 }
 
 export function jsonFinding(finding: Finding, index: number): string {
-  // `actual` is null, not missing, when the property is absent: consumers can rely on the key.
-  const evidence = { ...finding.evidence, actual: finding.evidence.actual ?? null };
-  return `${index === 0 ? '\n' : ',\n'}${JSON.stringify({ ...finding, evidence })}`;
+  return `${index === 0 ? '\n' : ',\n'}${JSON.stringify(finding)}`;
 }
 
 export function jsonEnd(summary: object): string {

@@ -1,7 +1,7 @@
 import type { Config } from '../core/config.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { type Inventory, parentId } from '../core/inventory.js';
-import type { Finding, Outcome, Resource, SourceLocation, Verdict } from '../core/types.js';
+import type { Finding, Outcome, Resource, Verdict } from '../core/types.js';
 import { DEFAULTS, type DefaultEntry, readWithDefaults } from './defaults.js';
 import type { Rule, RuleContext } from './define.js';
 import { createClassifier } from './scope.js';
@@ -123,48 +123,40 @@ export class Engine {
     return context;
   }
 
+  private readonly citations = new Map<Rule, string[]>();
+
   private toFinding(rule: Rule, resource: Resource, outcome: Outcome, phi: boolean): Finding | undefined {
     if (outcome.verdict === 'not-applicable') return undefined;
     if (outcome.verdict === 'pass' && !this.options.includePassed) return undefined;
     const path = outcome.path ?? '';
-    const at: SourceLocation | undefined =
-      outcome.verdict === 'pass' ? undefined : (outcome.at ?? resource.at ?? undefined);
-    const location = at ?? resource.at;
-    const actual = outcome.verdict === 'unknown' ? outcome.expression : outcome.actual;
-    const base = {
+    const at = (outcome.verdict === 'pass' ? undefined : outcome.at) ?? resource.at;
+    const actual = (outcome.verdict === 'unknown' ? outcome.expression : outcome.actual) ?? null;
+    let hipaa = this.citations.get(rule);
+    if (!hipaa) {
+      hipaa = rule.hipaa.map((c) => c.cite);
+      this.citations.set(rule, hipaa);
+    }
+    // One object, in the contract's key order: large snapshots produce hundreds of thousands of findings.
+    const finding: Finding = {
       ruleId: rule.id,
+      status: outcome.verdict,
       severity: rule.severity,
       title: rule.title,
-      hipaa: rule.hipaa.map((c) => c.cite),
+      message:
+        outcome.verdict === 'unknown'
+          ? `Needs review: ${outcome.message}`
+          : outcome.verdict === 'pass'
+            ? (outcome.message ?? `${rule.title}: compliant`)
+            : outcome.message,
+      hipaa,
       resource: { id: resource.id, type: resource.type, name: resource.name, address: resource.address },
-      location: location ? { file: location.file, line: location.line, column: location.column } : null,
+      location: at ? { file: at.file, line: at.line, column: at.column } : null,
+      evidence: { path, actual, expected: outcome.verdict === 'fail' ? outcome.expected : null },
       fingerprint: fingerprint({ ruleId: rule.id, address: resource.address, file: resource.file, path, actual }),
       phi,
     };
-    switch (outcome.verdict) {
-      case 'pass':
-        return {
-          ...base,
-          status: 'pass',
-          message: outcome.message ?? `${rule.title}: compliant`,
-          evidence: { path, actual: outcome.actual, expected: null },
-        };
-      case 'fail':
-        return {
-          ...base,
-          status: 'fail',
-          message: outcome.message,
-          evidence: { path, actual: outcome.actual, expected: outcome.expected },
-          ...(outcome.labels?.length ? { labels: outcome.labels } : {}),
-        };
-      case 'unknown':
-        return {
-          ...base,
-          status: 'unknown',
-          message: `Needs review: ${outcome.message}`,
-          evidence: { path, actual: outcome.expression, expected: null },
-        };
-    }
+    if (outcome.verdict === 'fail' && outcome.labels?.length) finding.labels = outcome.labels;
+    return finding;
   }
 }
 
