@@ -101,8 +101,9 @@ class TraceIndex {
   }
 
   #search(path: string): { entry: TraceEntry; parent: RawContainer; key: string | number } | undefined {
-    // Traces are short (the resource root, its expressions, copies): a scan beats building an index.
     const trace = this.#trace;
+    if (trace.length > 8) return this.#searchIndexed(path);
+    // Short traces (the resource root and a few expressions): a scan beats building an index.
     let best: TraceEntry | undefined;
     let bestLength = -1;
     for (let i = trace.length - 1; i >= 0; i--) {
@@ -120,6 +121,26 @@ class TraceIndex {
     if (bestLength === path.length) return { entry: best, parent: best.parent, key: best.key };
     const at = descend(best, path.slice(bestLength === 0 ? 0 : bestLength + 1).split('.'));
     return at ? { entry: best, ...at } : undefined;
+  }
+
+  #exact?: Map<string, TraceEntry>;
+
+  #searchIndexed(path: string): { entry: TraceEntry; parent: RawContainer; key: string | number } | undefined {
+    if (!this.#exact) {
+      this.#exact = new Map();
+      for (const entry of this.#trace) this.#exact.set(entry.path, entry);
+    }
+    // The path itself, then each ancestor: the first recorded one holds the value.
+    for (let end = path.length; ; end = path.lastIndexOf('.', end - 1)) {
+      const prefix = end < 0 ? '' : path.slice(0, end);
+      const entry = this.#exact.get(prefix);
+      if (entry) {
+        if (end === path.length) return { entry, parent: entry.parent, key: entry.key };
+        const at = descend(entry, path.slice(end < 0 ? 0 : end + 1).split('.'));
+        return at ? { entry, ...at } : undefined;
+      }
+      if (end < 0) return undefined;
+    }
   }
 
   /** Every path with its entry and raw member, later entries winning (for iteration over the whole map). */
