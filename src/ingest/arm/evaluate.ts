@@ -1,6 +1,6 @@
-// Evaluation of template values: literals are copied, `[...]` strings are evaluated as expressions, property copy
-// loops are expanded, and every value's origin is traced (see provenance.ts). Parameters and variables are resolved
-// lazily, on first reference, so their order in the template does not matter.
+// Evaluation of template values: `[...]` strings are evaluated as expressions, property copy loops are expanded,
+// literal parts are shared with the parsed template rather than copied, and where values originate is traced (see
+// provenance.ts). Parameters and variables are resolved lazily, on first reference, so their order does not matter.
 import { getKey, isObject } from '../../core/path.js';
 import { Unresolved, type Value, type ValueObject } from '../../core/types.js';
 import type { IngestDiagnostic } from '../types.js';
@@ -182,10 +182,7 @@ export function declareTemplate(frame: Frame, template: RawObject, supplied: Sup
         declareVariableCopies(frame, raw, env);
         continue;
       }
-      const init = (): SlotValue => {
-        return evalSlot(raw, variables, name, env, 'variable');
-      };
-      frame.vars.set(name.toLowerCase(), new Slot(name, init));
+      frame.vars.set(name.toLowerCase(), new Slot(name, () => evalSlot(raw, variables, name, env, 'variable')));
     }
   }
 

@@ -176,6 +176,8 @@ class TraceMap<V> implements Map<string, V> {
   readonly #index: TraceIndex;
   readonly #resolve: Resolve<V>;
   #cache?: Map<string, V>;
+  /** Paths asked for and not found: rules ask again for absent properties (and for each ancestor). */
+  #missing?: Set<string>;
   #complete = false;
 
   constructor(index: TraceIndex, resolve: Resolve<V>) {
@@ -202,10 +204,14 @@ class TraceMap<V> implements Map<string, V> {
 
   get(path: string): V | undefined {
     const cached = this.#cache?.get(path);
-    if (cached !== undefined || this.#complete) return cached;
+    if (cached !== undefined || this.#complete || this.#missing?.has(path)) return cached;
     const found = this.#index.find(path);
     const value = found ? this.#resolve(found.entry, found.parent, found.key) : undefined;
     if (value !== undefined) this.#store().set(path, value);
+    else {
+      if (!this.#missing) this.#missing = new Set();
+      this.#missing.add(path);
+    }
     return value;
   }
   has(path: string): boolean {
