@@ -4,6 +4,7 @@
 import { lookup } from '../core/path.js';
 import { LIVE_ORIGINS, type Origin, type Resource, type Value } from '../core/types.js';
 import { DATABASE_DEFAULTS } from './defaults/databases.js';
+import { IAM_DEFAULTS } from './defaults/iam.js';
 import { STORAGE_DEFAULTS } from './defaults/storage.js';
 import type { PathRead } from './define.js';
 
@@ -21,7 +22,7 @@ export interface DefaultEntry {
   source: string;
 }
 
-export const DEFAULTS: readonly DefaultEntry[] = [...STORAGE_DEFAULTS, ...DATABASE_DEFAULTS];
+export const DEFAULTS: readonly DefaultEntry[] = [...STORAGE_DEFAULTS, ...DATABASE_DEFAULTS, ...IAM_DEFAULTS];
 
 const API_VERSION = /^\d{4}-\d{2}-\d{2}/;
 
