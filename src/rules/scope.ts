@@ -23,9 +23,11 @@ export function createClassifier(config: Config): PhiClassifier {
   const groups = new Set(classification.phi.resourceGroups.map((g) => g.toLowerCase()));
   const ids = new Set(classification.phi.resourceIds.map((id) => id.toLowerCase()));
   const nameMatchers = classification.phi.namePatterns.map((glob) => picomatch(glob, { nocase: true }));
+  const phiAppIds = new Set(classification.phiApps.map((app) => app.appId.toLowerCase()));
 
   const direct = (resource: Resource): boolean => {
     if (alwaysTypes.has(resource.type.toLowerCase())) return true;
+    if (resource.type.startsWith('microsoft.graph/') && entraPhi(resource, phiAppIds)) return true;
     if (ids.has(resource.id.toLowerCase()) || ids.has(resource.address.toLowerCase())) return true;
     const group = resourceGroupOf(resource.id);
     if (group && groups.has(group.toLowerCase())) return true;
@@ -40,4 +42,19 @@ export function createClassifier(config: Config): PhiClassifier {
     return false;
   };
   return direct;
+}
+
+const APP_TYPES = new Set(['microsoft.graph/application', 'microsoft.graph/serviceprincipal']);
+
+/**
+ * Entra objects carry no tags: an application or service principal is PHI when classification.phi_apps lists its
+ * appId; Conditional Access policies govern sign-in to those apps tenant-wide, so they are in PHI scope as soon as
+ * any PHI app is configured (the IAM rules then decide per app).
+ */
+function entraPhi(resource: Resource, phiAppIds: ReadonlySet<string>): boolean {
+  const type = resource.type.toLowerCase();
+  if (type === 'microsoft.graph/conditionalaccesspolicy') return phiAppIds.size > 0;
+  if (!APP_TYPES.has(type) || !isObject(resource.properties)) return false;
+  const appId = resource.properties.appId;
+  return typeof appId === 'string' && phiAppIds.has(appId.toLowerCase());
 }
