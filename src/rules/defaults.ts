@@ -3,8 +3,11 @@
 // each citing its source; ../shared/reference/controls.md has the quotes.
 import { lookup } from '../core/path.js';
 import { LIVE_ORIGINS, type Origin, type Resource, type Value } from '../core/types.js';
+import { COMPUTE_DEFAULTS } from './defaults/compute.js';
+import { DATA_DEFAULTS } from './defaults/data.js';
 import { DATABASE_DEFAULTS } from './defaults/databases.js';
 import { IAM_DEFAULTS } from './defaults/iam.js';
+import { KEYVAULT_DEFAULTS } from './defaults/keyvault.js';
 import { STORAGE_DEFAULTS } from './defaults/storage.js';
 import type { PathRead } from './define.js';
 
@@ -22,7 +25,14 @@ export interface DefaultEntry {
   source: string;
 }
 
-export const DEFAULTS: readonly DefaultEntry[] = [...STORAGE_DEFAULTS, ...DATABASE_DEFAULTS, ...IAM_DEFAULTS];
+export const DEFAULTS: readonly DefaultEntry[] = [
+  ...STORAGE_DEFAULTS,
+  ...DATABASE_DEFAULTS,
+  ...IAM_DEFAULTS,
+  ...KEYVAULT_DEFAULTS,
+  ...COMPUTE_DEFAULTS,
+  ...DATA_DEFAULTS,
+];
 
 const API_VERSION = /^\d{4}-\d{2}-\d{2}/;
 
