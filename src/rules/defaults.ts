@@ -3,6 +3,7 @@
 // each citing its source; ../shared/reference/controls.md has the quotes.
 import { lookup } from '../core/path.js';
 import { LIVE_ORIGINS, type Origin, type Resource, type Value } from '../core/types.js';
+import { BACKUP_DEFAULTS } from './defaults/backup.js';
 import { COMPUTE_DEFAULTS } from './defaults/compute.js';
 import { DATA_DEFAULTS } from './defaults/data.js';
 import { DATABASE_DEFAULTS } from './defaults/databases.js';
@@ -32,6 +33,7 @@ export const DEFAULTS: readonly DefaultEntry[] = [
   ...KEYVAULT_DEFAULTS,
   ...COMPUTE_DEFAULTS,
   ...DATA_DEFAULTS,
+  ...BACKUP_DEFAULTS,
 ];
 
 const API_VERSION = /^\d{4}-\d{2}-\d{2}/;
