@@ -389,7 +389,6 @@ function evalString(text: string, parent: RawContainer, key: string | number, en
   const parsed = parseCached(text);
   if (parsed instanceof ExpressionSyntaxError) {
     frame.sink.add('warning', frame.doc, parent, key, `invalid template expression: ${parsed.message}`);
-    tracer?.record(frame.doc, parent, key);
     return unresolvedAt(text, frame.doc, parent, key);
   }
   // Templates repeat expressions (`[parameters('location')]`); a resolved context-free value is computed once.
@@ -406,16 +405,15 @@ function evalString(text: string, parent: RawContainer, key: string | number, en
       value = evaluation.unresolved();
     }
   }
-  if (tracer) {
-    const expr = parsed.expr;
-    const referenced = expr.kind === 'string' || expr.kind === 'number' ? undefined : referenceTrace(expr, env);
+  // A computed value originates where its expression is written, which the walk from the recorded container above
+  // finds; only a bare reference points elsewhere (the parameter file, a default, a variable).
+  if (tracer && parsed.expr.kind !== 'string' && parsed.expr.kind !== 'number') {
+    const referenced = referenceTrace(parsed.expr, env);
     if (referenced) {
       const path = tracer.path();
       for (const entry of referenced) {
         tracer.entries.push({ ...entry, path: entry.path ? (path ? `${path}.${entry.path}` : entry.path) : path });
       }
-    } else {
-      tracer.record(frame.doc, parent, key);
     }
   }
   return value;
