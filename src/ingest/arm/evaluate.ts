@@ -235,8 +235,9 @@ export function keyOf(object: RawObject, name: string): string | undefined {
 const MAX_COPIES = 800; // ARM's limit on copy count.
 
 /**
- * Records where evaluated values originate, as paths relative to the evaluated root (see provenance.ts). Only
- * expressions and copy expansions are recorded: a literal is found by walking the raw container recorded above it.
+ * Records where evaluated values originate, as paths relative to the evaluated root (see provenance.ts). Only values
+ * written elsewhere are recorded - bare parameter/variable references and copy expansions; a literal or a computed
+ * value is found by walking the raw container recorded above it to the place it is written.
  */
 export class Tracer {
   /** Member keys from the root to the value being evaluated. */

@@ -1,7 +1,7 @@
-// Where evaluated values come from. Evaluation records a sparse trace - containers and expressions, as cheap
-// references (document, container, key) - and locations are resolved only when asked for: a literal below a
-// recorded container is found by walking the raw container, and line/column come from the document's lazily
-// built position index. Resources nobody reads cost no position work.
+// Where evaluated values come from. Evaluation records a sparse trace - the resource or slot root, bare references and
+// copy expansions, as cheap references (document, container, key) - and locations are resolved only when asked for:
+// any other value is found by walking down from the nearest recorded container, and line/column are computed from
+// the document's lazily built position index only when read. Resources nobody reads cost no position work.
 import { type SourceLocation, Unresolved } from '../../core/types.js';
 import { isRawObject, type RawContainer, type SourceDoc } from './json.js';
 

@@ -120,7 +120,7 @@ function graphResource(
         ? record.appId
         : `${context.file}#${index + 1}`;
   const label = [record.displayName, record.userPrincipalName, record.appId].find((v) => typeof v === 'string');
-  return {
+  const resource: Resource = {
     id,
     type,
     name: (label as string | undefined) ?? id,
@@ -130,7 +130,13 @@ function graphResource(
     file: context.file,
     at,
   };
+  // An app role assignment listed on its own (`/servicePrincipals/{id}/appRoleAssignments`) belongs to the principal
+  // it grants the role to: linking it like an extension lets rules find a principal's grants (inventory.related).
+  if (type === APP_ROLE_ASSIGNMENT && typeof record.principalId === 'string') resource.scope = record.principalId;
+  return resource;
 }
+
+const APP_ROLE_ASSIGNMENT = 'microsoft.graph/appRoleAssignment';
 
 export interface ParsedId {
   /** `Microsoft.Storage/storageAccounts/blobServices` for `/.../providers/Microsoft.Storage/storageAccounts/sa/blobServices/default`. */
