@@ -32,7 +32,7 @@ import { toText } from './values.js';
 const DEPLOYMENTS = 'microsoft.resources/deployments';
 const MAX_COPIES = 800; // ARM's limit on copy count.
 /** Namespaces of extension types written in the legacy `<target type>/providers/<type>` form. */
-const EXTENSION_NAMESPACES: Record<string, string> = {
+export const EXTENSION_NAMESPACES: Record<string, string> = {
   diagnosticsettings: 'Microsoft.Insights',
   roleassignments: 'Microsoft.Authorization',
   locks: 'Microsoft.Authorization',
