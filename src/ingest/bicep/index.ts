@@ -1,0 +1,113 @@
+// Bicep adapter: .bicep templates (with local modules, imports and load*Content() files) and .bicepparam files,
+// parsed and evaluated here - no Bicep CLI - into the canonical Resources the ARM adapter produces for the compiled
+// template, with Bicep addresses and positions in the Bicep sources.
+//
+// Entry points:
+// - loadBicep(file, { parametersFile? }): reads a .bicep file and everything it uses. Parameter values come from
+//   `parametersFile` (an ARM parameter file, or a .bicepparam whose `using` names this template) or, when not
+//   given, from a `<name>.parameters.json` beside the template if one exists.
+// - loadBicepParams(file): reads a .bicepparam file and evaluates its `using` template with its values.
+// - parseBicepTemplate / parseBicepParams: the same over in-memory sources (tests, rule cases), synchronously.
+//
+// Syntax errors in the entry file throw an InputError (file:line:column, one line). Problems with modules
+// (unreadable, invalid, registry `br:`/`ts:` references) become IngestDiagnostics and the rest is still scanned.
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
+import { InputError } from '../../core/errors.js';
+import type { DeploymentContext, IngestResult } from '../types.js';
+import type { Supplied } from './evaluate.js';
+import { FileSet, loadFiles } from './files.js';
+import { armParameterValues, bicepParamValues, usingOf } from './params.js';
+import { evaluateParamFile, evaluateTemplate } from './template.js';
+
+export { parseBicep } from './parser.js';
+export { Source } from './source.js';
+
+export interface BicepOptions {
+  /** An ARM parameter file (`*.parameters.json`) or a .bicepparam file for the template. */
+  parametersFile?: string;
+}
+
+const BICEPPARAM = /\.bicepparam$/i;
+
+export async function loadBicep(file: string, options: BicepOptions = {}): Promise<IngestResult> {
+  const files = await loadFiles(file, 'bicep', new Map([[file, await readUserFile(file)]]));
+  let parametersFile = options.parametersFile;
+  if (parametersFile === undefined) {
+    const sibling = join(dirname(file), `${basename(file).replace(/\.bicep$/i, '')}.parameters.json`);
+    if ((await readFile(sibling, 'utf8').catch(() => undefined)) !== undefined) parametersFile = sibling;
+  }
+  if (parametersFile !== undefined && BICEPPARAM.test(parametersFile)) {
+    const params = await loadFiles(
+      parametersFile,
+      'bicepparam',
+      new Map([[parametersFile, await readUserFile(parametersFile)]]),
+    );
+    for (const [path, text] of params.texts) if (!files.texts.has(path)) files.texts.set(path, text);
+    const paramFile = files.parse(parametersFile, 'bicepparam');
+    const using = usingOf(paramFile);
+    const target = using?.path !== undefined ? files.resolve(paramFile, using.path) : undefined;
+    if (target?.kind === 'bicep' && target.file.path !== files.parse(file, 'bicep').path) {
+      throw new InputError(
+        `parameter file is for '${using?.path}', not ${file}`,
+        files.parse(parametersFile, 'bicepparam').source.location(using?.pathStart ?? 0),
+      );
+    }
+    return evaluateTemplate(files, file, (evaluator, t) => bicepParamValues(evaluator, paramFile, t));
+  }
+  const text = parametersFile === undefined ? undefined : await readUserFile(parametersFile);
+  return evaluateTemplate(files, file, () =>
+    parametersFile === undefined || text === undefined ? undefined : armParameterValues(parametersFile, text),
+  );
+}
+
+export async function loadBicepParams(file: string): Promise<IngestResult> {
+  const files = await loadFiles(file, 'bicepparam', new Map([[file, await readUserFile(file)]]));
+  return evaluateParamFile(files, file);
+}
+
+export interface BicepSourceInput {
+  file: string;
+  text: string;
+  /** Other files by path (modules, imports, loaded files), as the entry file's relative paths resolve them. */
+  files?: Record<string, string>;
+  /** An ARM parameter file, or a .bicepparam file (its `using` is not checked). */
+  parameters?: { file: string; text: string };
+  context?: Partial<DeploymentContext>;
+}
+
+function fileSet(
+  input: { file: string; text: string; files?: Record<string, string> },
+  extra?: { file: string; text: string },
+): FileSet {
+  const texts = new Map<string, string | Error>(Object.entries(input.files ?? {}));
+  texts.set(input.file, input.text);
+  if (extra) texts.set(extra.file, extra.text);
+  return new FileSet(texts);
+}
+
+export function parseBicepTemplate(input: BicepSourceInput): IngestResult {
+  const files = fileSet(input, input.parameters);
+  const parameters = input.parameters;
+  let supplied: Parameters<typeof evaluateTemplate>[2] = () => undefined;
+  if (parameters && BICEPPARAM.test(parameters.file)) {
+    const paramFile = files.parse(parameters.file, 'bicepparam');
+    supplied = (evaluator, target) => bicepParamValues(evaluator, paramFile, target);
+  } else if (parameters) {
+    supplied = (): Supplied => armParameterValues(parameters.file, parameters.text);
+  }
+  return evaluateTemplate(files, input.file, supplied, input.context);
+}
+
+export function parseBicepParams(input: Omit<BicepSourceInput, 'parameters'>): IngestResult {
+  return evaluateParamFile(fileSet(input), input.file, input.context);
+}
+
+async function readUserFile(file: string): Promise<string> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? (error as Error).message;
+    throw new InputError(`cannot read file (${code})`, { file });
+  }
+}
