@@ -107,7 +107,13 @@ const ASSIGNMENT_SEGMENT = /\/providers\/Microsoft\.Authorization\/roleAssignmen
 export function assignmentScope(assignment: Resource, { read }: RuleContext): PathRead {
   const declared = read(assignment, 'properties.scope');
   if (declared.state === 'unknown' || typeof declared.value === 'string') return declared;
-  if (assignment.scope) return { state: 'set', value: assignment.scope, at: assignment.at, path: 'scope' };
+  if (assignment.scope) {
+    // The ARM adapter keeps an unresolvable `scope` as its expression text (`[parameters('scope')]`).
+    if (!assignment.scope.startsWith('/')) {
+      return { state: 'unknown', expression: assignment.scope, at: assignment.at, path: 'scope' };
+    }
+    return { state: 'set', value: assignment.scope, at: assignment.at, path: 'scope' };
+  }
   const match = ASSIGNMENT_SEGMENT.exec(assignment.id);
   if (match) return { state: 'set', value: assignment.id.slice(0, match.index) || '/', at: assignment.at, path: 'id' };
   return { state: 'unknown', expression: assignment.id, at: assignment.at, path: 'id' };
