@@ -10,6 +10,7 @@ import { DATABASE_DEFAULTS } from './defaults/databases.js';
 import { IAM_DEFAULTS } from './defaults/iam.js';
 import { KEYVAULT_DEFAULTS } from './defaults/keyvault.js';
 import { STORAGE_DEFAULTS } from './defaults/storage.js';
+import { TLS_DEFAULTS } from './defaults/tls.js';
 import type { PathRead } from './define.js';
 
 export interface DefaultEntry {
@@ -30,6 +31,7 @@ export const DEFAULTS: readonly DefaultEntry[] = [
   ...STORAGE_DEFAULTS,
   ...DATABASE_DEFAULTS,
   ...IAM_DEFAULTS,
+  ...TLS_DEFAULTS,
   ...KEYVAULT_DEFAULTS,
   ...COMPUTE_DEFAULTS,
   ...DATA_DEFAULTS,
