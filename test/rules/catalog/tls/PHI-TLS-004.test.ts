@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import rule from '../../../../src/rules/catalog/tls/PHI-TLS-004.js';
+import { ruleCases, run } from '../../../helpers/rule-cases.js';
+import { apim, body, type Json, live, parameterCases, res, tpl } from './support.js';
+
+const BACKEND = 'Microsoft.ApiManagement/service/backends';
+const backend = (properties: Json, name = 'apim-phi/ehr') =>
+  res(BACKEND, name, { protocol: 'http', ...properties }, { apiVersion: '2024-05-01' });
+const url = parameterCases((expression) => [apim(), backend({ url: expression })], 'string', 'http://ehr.internal');
+const chain = parameterCases(
+  (expression) => [backend({ url: 'https://ehr.internal', tls: { validateCertificateChain: expression } })],
+  'bool',
+  false,
+);
+
+ruleCases(rule, {
+  pass: [
+    tpl([apim(), backend({ url: 'https://ehr.internal/api' })], 'https, tls absent (validations on by default)'),
+    tpl(
+      [
+        backend({
+          url: 'https://ehr.internal',
+          tls: { validateCertificateChain: true, validateCertificateName: 'True' },
+        }),
+      ],
+      'explicit validations',
+    ),
+    tpl(
+      [
+        backend({
+          url: 'fabric:/ehr/api',
+          resourceId:
+            'https://management.azure.com/subscriptions/x/resourceGroups/y/providers/Microsoft.ServiceFabric/clusters/c',
+        }),
+      ],
+      'Service Fabric backend',
+    ),
+    tpl(
+      [backend({ type: 'Pool', pool: { services: [{ id: '/subscriptions/x/backends/a' }] } })],
+      'load-balanced pool without a url',
+    ),
+    live(
+      body(BACKEND, 'apim-phi/ehr', {
+        url: 'https://ehr.internal',
+        protocol: 'http',
+        tls: { validateCertificateChain: true, validateCertificateName: true },
+      }),
+    ),
+  ],
+  fail: [
+    tpl([apim(), backend({ url: 'HTTP://ehr.internal' })], 'plain HTTP url', { needle: '"url"' }),
+    tpl(
+      [backend({ url: 'https://ehr.internal', tls: { validateCertificateChain: false } })],
+      'certificate chain not validated',
+      {
+        needle: '"validateCertificateChain"',
+      },
+    ),
+    tpl(
+      [backend({ url: 'https://ehr.internal', tls: { validateCertificateName: 'false' } })],
+      'certificate name not validated',
+    ),
+    url.fromDefault,
+    url.fromFile,
+    chain.fromFile,
+    live(body(BACKEND, 'apim-phi/ehr', { url: 'http://10.0.0.4', protocol: 'http' })),
+  ],
+  unknown: [
+    url.missing,
+    chain.missing,
+    tpl([backend({ url: '{{ehr-backend-url}}' })], 'url from a named value'),
+    tpl([backend({ description: 'no url' })], 'url absent on a single backend'),
+  ],
+});
+
+describe('PHI-TLS-004 outcomes', () => {
+  it('reports a plain HTTP url and a disabled validation separately', () => {
+    const { findings } = run(
+      rule,
+      tpl([backend({ url: 'http://ehr.internal', tls: { validateCertificateName: false } })], 'both'),
+    );
+    assert.deepEqual(findings.map((f) => f.evidence.path).sort(), [
+      'properties.tls.validateCertificateName',
+      'properties.url',
+    ]);
+  });
+});

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import rule from '../../../../src/rules/catalog/tls/PHI-TLS-009.js';
+import { ruleCases, run } from '../../../helpers/rule-cases.js';
+import { body, type Json, live, parameterCases, res, tpl } from './support.js';
+
+const DOMAIN = 'Microsoft.Cdn/profiles/customDomains';
+const CLASSIC = 'Microsoft.Network/frontDoors';
+const domain = (tlsSettings?: Json) =>
+  res(
+    DOMAIN,
+    'afd-phi/portal',
+    { hostName: 'portal.contoso.example', ...(tlsSettings ? { tlsSettings } : {}) },
+    { apiVersion: '2024-09-01' },
+  );
+const minimum = parameterCases(
+  (expression) => [domain({ certificateType: 'ManagedCertificate', minimumTlsVersion: expression })],
+  'string',
+  'TLS10',
+);
+const endpoint = (name: string, https?: Json) => ({
+  name,
+  properties: { hostName: `${name}.contoso.example`, ...(https ? { customHttpsConfiguration: https } : {}) },
+});
+const classic = (endpoints: Json[]) =>
+  res(CLASSIC, 'fd-phi', { frontendEndpoints: endpoints }, { apiVersion: '2021-06-01' });
+
+ruleCases(rule, {
+  pass: [
+    tpl([domain({ certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS12' })], 'TLS12'),
+    tpl([domain({ certificateType: 'CustomerCertificate', minimumTlsVersion: 'tls13' })], 'TLS13 (any case)'),
+    tpl(
+      [
+        classic([
+          endpoint('portal', { certificateSource: 'FrontDoor', minimumTlsVersion: '1.2' }),
+          endpoint('default'),
+        ]),
+      ],
+      'classic 1.2',
+    ),
+    live(
+      body(DOMAIN, 'afd-phi/portal', {
+        hostName: 'portal.contoso.example',
+        tlsSettings: { minimumTlsVersion: 'TLS12' },
+      }),
+    ),
+  ],
+  fail: [
+    tpl([domain({ certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS10' })], 'TLS10', {
+      needle: '"minimumTlsVersion": "TLS10"',
+    }),
+    tpl([domain({ certificateType: 'ManagedCertificate' })], 'minimumTlsVersion not pinned'),
+    tpl([domain()], 'no tlsSettings'),
+    minimum.fromDefault,
+    minimum.fromFile,
+    tpl([classic([endpoint('portal', { certificateSource: 'FrontDoor', minimumTlsVersion: '1.0' })])], 'classic 1.0', {
+      needle: '"minimumTlsVersion": "1.0"',
+    }),
+    tpl([classic([endpoint('portal', { certificateSource: 'FrontDoor' })])], 'classic custom HTTPS without a minimum'),
+    live(
+      body(DOMAIN, 'afd-phi/portal', {
+        hostName: 'portal.contoso.example',
+        tlsSettings: { minimumTlsVersion: 'TLS10' },
+      }),
+    ),
+  ],
+  unknown: [minimum.missing],
+  notApplicable: [tpl([classic([endpoint('default')])], 'classic without custom HTTPS')],
+});
+
+describe('PHI-TLS-009 classic endpoints', () => {
+  it('reports each custom HTTPS endpoint', () => {
+    const { findings } = run(
+      rule,
+      tpl(
+        [
+          classic([
+            endpoint('a', { minimumTlsVersion: '1.0' }),
+            endpoint('b', { minimumTlsVersion: '1.2' }),
+            endpoint('c'),
+          ]),
+        ],
+        'three endpoints',
+      ),
+    );
+    assert.deepEqual(findings.map((f) => f.status).sort(), ['fail', 'pass']);
+    assert.match(findings.find((f) => f.status === 'fail')?.message ?? '', /endpoint 'a'/);
+  });
+});
