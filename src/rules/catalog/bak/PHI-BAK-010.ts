@@ -129,7 +129,9 @@ function facts(
 /** The `container/prefix` paths whose blobs a scope holds; undefined when the containers are not known. */
 function pathsOf(scope: Bounded, facts: StorageFacts, rules: LifecycleRule[]): string[] | undefined {
   if (scope.container !== undefined) return [scopePath(scope.container, scope.prefix)];
-  if (rules.some((rule) => rule.prefixes.length === 0 && !rule.indexTags && !rule.unresolved)) return [''];
+  const usable = rules.filter((rule) => !rule.indexTags && !rule.unresolved);
+  // With no usable rule, or one without a prefix filter, the account's container list does not matter.
+  if (usable.length === 0 || usable.some((rule) => rule.prefixes.length === 0)) return [''];
   const paths = facts.containers
     .map((container) => scopePath(container))
     .filter((path) => prefixIntersects(path, scope));
