@@ -6,6 +6,8 @@
 // - else, some policy might cover it but needs review (group-scoped users...): those policies are unknown for it;
 // - else, the policies that target the app (include it or "All") fail for it, each with its own gaps;
 // - else no policy targets it: the "anchor" policy (lowest id, a stable choice) fails for it.
+// Block policies (grant "block", e.g. legacy authentication) are not attempts at MFA or session limits: they are
+// left out, except as the legacy-authentication block that lets a browser + mobile/desktop policy count.
 // A policy with nothing to say about any PHI app is not applicable. This needs every policy of the tenant: when the
 // subject is not in the inventory (a streamed snapshot holds no policies), the rule cannot see the others and
 // reports needs-review instead of guessing.
@@ -50,6 +52,11 @@ function list(object: ValueObject | undefined, key: string): string[] {
 export function targets(policy: Resource, app: PhiApp): boolean {
   const include = list(obj(getKey(conditions(policy), 'applications')), 'includeApplications');
   return hasText(include, 'All') || hasText(include, app.appId);
+}
+
+/** A policy that denies access (grant "block", e.g. legacy authentication): it neither grants MFA nor sessions. */
+function blocks(policy: Resource): boolean {
+  return hasText(list(obj(field(policy, 'grantControls')), 'builtInControls'), 'block');
 }
 
 function unresolvedIn(policy: Resource): Unresolved | undefined {
@@ -112,7 +119,7 @@ export function coverage(
   context: RuleContext,
   requirement: Requirement,
 ): Coverage {
-  if (!targets(policy, app)) return { kind: 'unrelated' };
+  if (!targets(policy, app) || blocks(policy)) return { kind: 'unrelated' };
   const blocked = unresolvedIn(policy);
   if (blocked) {
     return {
@@ -379,7 +386,7 @@ export function evaluatePolicy(policy: Resource, context: RuleContext, evaluatio
           actual: app.appId,
           expected: evaluation.expected,
           at: policy.at,
-          message: `${label} is not covered by ${evaluation.control}: no Conditional Access policy of the tenant (${policies.length} in the scan) includes it or "All" cloud apps`,
+          message: `${label} is not covered by ${evaluation.control}: no Conditional Access policy of the tenant (${policies.length} in the scan) includes it or "All" cloud apps, block policies aside`,
         }),
       );
     }

@@ -209,6 +209,12 @@ describe('PHI-IAM-005 placement of tenant-level outcomes', () => {
     assert.match(findings.find((f) => f.resource.id === 'ca-02')?.message ?? '', /client app types \["browser"\]/);
   });
 
+  it('does not blame a block policy (legacy authentication) for missing MFA', () => {
+    const { findings, engine } = run(rule, tenant([caPolicy('ca-01', { state: 'disabled' }), legacyBlock], 'block'));
+    assert.deepEqual(verdicts(findings), ['ca-01 fail']);
+    assert.equal(engine.counts['not-applicable'], 1);
+  });
+
   it('puts "no policy includes the app" on the lowest policy id, once per PHI app', () => {
     const other = { appId: '4f7c2a9e-1b3d-4e5f-a6b7-c8d9e0f1a2b3', name: 'Contoso Patient Portal' };
     const { findings } = run(
