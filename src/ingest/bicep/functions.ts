@@ -155,6 +155,11 @@ const OWN: Record<string, BicepFunction> = {
       p: ctx.here(),
     };
   },
+  // `fail('message')` stops the deployment: a template error where it is evaluated.
+  fail: (args, ctx) => {
+    const message = args[0] ? plain(args[0], ctx.name) : null;
+    return fail(typeof message === 'string' ? `fail(): ${message}` : 'fail() was called');
+  },
   // Values only known where the deployment runs: never read the scanning machine's environment or a vault.
   readenvironmentvariable: unknown,
   getsecret: secret,

@@ -125,6 +125,10 @@ export class Lexer {
       } else if (c === 47 && text.charCodeAt(this.pos + 1) === 47) {
         const end = text.indexOf('\n', this.pos);
         this.pos = end < 0 ? text.length : end;
+      } else if (c === 35 && /^#(disable|restore)-/.test(text.slice(this.pos, this.pos + 10))) {
+        // Linter pragmas (`#disable-next-line no-unused-vars`) occupy the rest of their line.
+        const end = text.indexOf('\n', this.pos);
+        this.pos = end < 0 ? text.length : end;
       } else if (c === 47 && text.charCodeAt(this.pos + 1) === 42) {
         const end = text.indexOf('*/', this.pos + 2);
         if (end < 0) this.fail('unterminated comment: expected "*/"');

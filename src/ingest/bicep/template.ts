@@ -2,7 +2,7 @@
 // canonical Resources exactly as the ARM adapter emits them for the compiled template, with Bicep addresses
 // (`storage`, `storage::blobService::container`, `network.resources.nsg[0]`) and per-value source locations.
 
-import { isObject } from '../../core/path.js';
+import { getKey, isObject } from '../../core/path.js';
 import type { Resource, SourceLocation, Value, ValueObject } from '../../core/types.js';
 import { Unresolved } from '../../core/types.js';
 import { EvalFailure } from '../arm/functions.js';
@@ -138,12 +138,15 @@ class Emitter {
         return;
       }
       if (identity.type.toLowerCase() === DEPLOYMENTS) {
-        ev.diagnose(
-          'not-scanned',
-          scope.file,
-          decl.typeStart,
-          `deployment resource ${instance.address} is not scanned; declare it as a module`,
-        );
+        // Telemetry deployments (Azure Verified Modules) carry an inline template without resources: nothing to say.
+        if (!this.emptyDeployment(instance)) {
+          ev.diagnose(
+            'not-scanned',
+            scope.file,
+            decl.typeStart,
+            `deployment resource ${instance.address} is not scanned; declare its template as a module`,
+          );
+        }
       } else {
         this.resources.push(this.build(instance, identity));
       }
@@ -153,6 +156,16 @@ class Emitter {
         for (const child of ev.resourceInstances(scope, nested, instance)) this.resource(child);
       }
     }
+  }
+
+  private emptyDeployment(instance: ResourceInstance): boolean {
+    const item = property(instance.body, 'properties');
+    if (!item) return false;
+    const properties = this.evaluator.evalSafe(item.value, instance.env).v;
+    const template = isObject(properties) ? getKey(properties, 'template') : undefined;
+    const resources = isObject(template) ? getKey(template, 'resources') : undefined;
+    if (Array.isArray(resources)) return resources.length === 0;
+    return isObject(resources) && Object.keys(resources).length === 0;
   }
 
   private build(instance: ResourceInstance, identity: ReturnType<Evaluator['identity']>): Resource {
