@@ -69,9 +69,12 @@ function checkVm(vm: Resource, context: RuleContext): Outcome | Outcome[] {
     const vhd = context.read(vm, `${base}.vhd.uri`);
     if (vhd.state === 'unknown' || vhd.value !== undefined) continue;
     const diskId = context.read(vm, `${base}.managedDisk.id`);
-    // A disk resource of the scan is evaluated as its own subject; the VM model would only repeat it.
-    if (diskId.state !== 'unknown' && typeof diskId.value === 'string' && context.inventory.byId(diskId.value))
-      continue;
+    // A disk that exists as a resource is evaluated as its own subject; the VM model would only repeat it. Live, every
+    // managed disk is a Microsoft.Compute/disks resource (decided without a lookup, so a streamed snapshot gives the
+    // same verdicts); in a template only a disk resource of the scan is.
+    if (diskId.state !== 'unknown' && typeof diskId.value === 'string') {
+      if (LIVE_ORIGINS.has(vm.origin) || context.inventory.byId(diskId.value)) continue;
+    }
     evaluated++;
     const set = context.read(vm, `${base}.managedDisk.diskEncryptionSet.id`);
     const secure = context.read(vm, `${base}.managedDisk.securityProfile.diskEncryptionSet.id`);
@@ -100,7 +103,7 @@ function checkVm(vm: Resource, context: RuleContext): Outcome | Outcome[] {
   }
   if (failures.length > 0) return failures;
   if (blocker) return unknown(blocker, blockerMessage(blocker));
-  if (evaluated === 0) return notApplicable('every managed disk of the VM is evaluated as its own resource');
+  if (evaluated === 0) return notApplicable('every managed disk of the VM is evaluated as its own disk resource');
   return pass('properties.storageProfile');
 }
 
@@ -146,7 +149,7 @@ export default defineRule({
   },
   docs: {
     evaluation:
-      'Managed disk: properties.encryption.type EncryptionAtRestWithCustomerKey or EncryptionAtRestWithPlatformAndCustomerKeys with a diskEncryptionSetId passes, as does a diskEncryptionSetId with type absent (the service infers a customer key) and a confidential disk with securityProfile.secureVMDiskEncryptionSetId. EncryptionAtRestWithPlatformKey, or no encryption settings, fails: the disk is still encrypted at rest, with a platform-managed key. VM: each disk of storageProfile (OS disk, data disks) needs managedDisk.diskEncryptionSet.id (confidential VMs: managedDisk.securityProfile.diskEncryptionSet.id); one failure per disk. Disks that are resources of the scan are evaluated as themselves, not again through the VM; unmanaged VHD disks follow their storage account (PHI-STG-007). Disk encryption set: passes when it names an activeKey.keyUrl. Azure Disk Encryption settings do not count (PHI-CMP-001).',
+      'Managed disk: properties.encryption.type EncryptionAtRestWithCustomerKey or EncryptionAtRestWithPlatformAndCustomerKeys with a diskEncryptionSetId passes, as does a diskEncryptionSetId with type absent (the service infers a customer key) and a confidential disk with securityProfile.secureVMDiskEncryptionSetId. EncryptionAtRestWithPlatformKey, or no encryption settings, fails: the disk is still encrypted at rest, with a platform-managed key. VM: each disk of storageProfile (OS disk, data disks) needs managedDisk.diskEncryptionSet.id (confidential VMs: managedDisk.securityProfile.diskEncryptionSet.id); one failure per disk. A disk that exists as a resource is evaluated as itself, not again through the VM: live, every managed disk (the VM lists its id) is a Microsoft.Compute/disks resource, so a live VM is only evaluated for disks without an id; in templates, disks created by the VM model are evaluated on the VM and disks attached from a disk resource of the scan on that resource. Unmanaged VHD disks follow their storage account (PHI-STG-007). Disk encryption set: passes when it names an activeKey.keyUrl. Azure Disk Encryption settings do not count (PHI-CMP-001).',
     absent: 'encryption.type absent without a disk encryption set = EncryptionAtRestWithPlatformKey -> fail.',
     unresolvable:
       'A diskEncryptionSetId / diskEncryptionSet.id / keyUrl given by an unresolved expression counts as set; an unresolved encryption type -> needs review. In templates, a disk attached (createOption Attach) from a disk resource outside the scan -> needs review.',

@@ -119,6 +119,9 @@ ruleCases(rule, {
       body(DISK, 'phidisk', { encryption: { type: 'EncryptionAtRestWithPlatformKey' }, diskState: 'Unattached' }),
       'live unattached platform-key disk',
     ),
+  ],
+  unknown: [diskType.missing, templateCase(attached([]), 'VM attaching a disk resource that is not in the scan')],
+  notApplicable: [
     live(
       body(VM, 'phivm', {
         storageProfile: {
@@ -130,11 +133,8 @@ ruleCases(rule, {
           dataDisks: [],
         },
       }),
-      'live VM with a platform-key disk outside the snapshot',
+      'live VM: its managed disks are judged as disk resources',
     ),
-  ],
-  unknown: [diskType.missing, templateCase(attached([]), 'VM attaching a disk resource that is not in the scan')],
-  notApplicable: [
     named(
       templateCase(attached([disk({ encryption: { type: CMK, diskEncryptionSetId: DES_ID } })]), 'x'),
       'arm VM whose only disk is a disk resource of the scan',
