@@ -14,6 +14,16 @@ import {
 } from './rbac.js';
 import { AUTHORIZATION_SWAGGER, CONTROLS_C2, RBAC_DOCS } from './refs.js';
 
+/** What each built-in privileged role lets its holder do (RBAC built-in roles pages). */
+const POWER: Record<string, string> = {
+  '8e3af657-a8ff-443c-a75c-2fe8c4bcb635':
+    'it can change every resource below, PHI stores included, and grant anyone access to them',
+  'b24988ac-6180-42a0-ab88-20f7382dd24c':
+    'it can change or delete every resource below, PHI stores included, and read their keys',
+  '18d7d88d-d35e-4fb5-a5c3-7773c20a72d9': 'it can grant any role, Owner included, on every resource below',
+  'f58310d9-a9f6-439a-9e8d-f62e7b41a168': 'it can grant roles on every resource below',
+};
+
 export default defineRule({
   id: 'PHI-IAM-002',
   title: 'Service principal holds a privileged Azure role at subscription or management-group scope',
@@ -108,7 +118,7 @@ export default defineRule({
       actual: `${name} (${role.guid})`,
       expected: 'a narrower role at resource-group or resource scope',
       at: role.read.at,
-      message: `${holder} (${principal.how}) holds ${name} at ${where}: it can change (or, for access roles, grant access to) every resource below, including PHI stores.${abac}`,
+      message: `${holder} (${principal.how}) holds ${name} at ${where}: ${POWER[role.guid] ?? 'a privileged role over every resource below, including PHI stores'}.${abac}`,
     });
   },
 });

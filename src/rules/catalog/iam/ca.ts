@@ -318,7 +318,7 @@ export function evaluatePolicy(policy: Resource, context: RuleContext, evaluatio
     return [
       unknown(
         { path: 'properties', expression: 'Conditional Access policies of the tenant', at: policy.at },
-        `whether a PHI application is covered by ${evaluation.control} depends on every Conditional Access policy of the tenant, and this scan did not hold them together (streamed snapshot); scan the Entra ID snapshot on its own or as a whole`,
+        `whether a PHI application is covered by ${evaluation.control} depends on every Conditional Access policy of the tenant, and this scan did not hold them together (snapshots are evaluated record by record as they stream)`,
       ),
     ];
   }
