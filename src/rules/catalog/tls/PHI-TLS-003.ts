@@ -24,6 +24,7 @@ type ScopeEffect =
   | { validates: false; base: boolean; blocker?: { reason: string; at?: SourceLocation; path: string } };
 
 const VALIDATOR_LIST = VALIDATORS.map((name) => `<${name}>`).join(', ');
+const VALIDATOR_CODE = VALIDATORS.map((name) => `\`<${name}>\``).join(', ');
 
 function baseApiName(name: string): string {
   return name.split(';')[0].toLowerCase();
@@ -267,17 +268,17 @@ export default defineRule({
     note: 'Requiring a subscription key breaks anonymous callers immediately; issue keys / configure clients first.',
   },
   docs: {
-    evaluation: `Subject: each API (Microsoft.ApiManagement/service/apis, revisions included); policy and product resources are evidence (not applicable). Anonymous calls are possible when the API has subscriptionRequired false, or when a product containing it (products/apis or products/apiLinks) is open (product subscriptionRequired false): the gateway then runs keyless requests under that open product. Without anonymous access the API passes (a subscription key is required). With it, every operation must be covered by ${VALIDATOR_LIST} in the inbound section of its effective chain: global service policy -> open product policy -> API policy -> operation policy. A scope whose inbound omits <base /> drops the outer scopes' policies; commented-out elements do not count; policy fragments (<include-fragment>) are resolved from the scan. Operations are the declared apis/operations children plus those with operation policies. When classification.phi_apis is set, only the listed APIs are evaluated (id, service/api, address or API name); a listed API that passes on a subscription key alone gets an advisory to add token validation.`,
+    evaluation: `Subject: each API (Microsoft.ApiManagement/service/apis, revisions included); policy and product resources are evidence (not applicable). Anonymous calls are possible when the API has subscriptionRequired false, or when a product containing it (products/apis or products/apiLinks) is open (product subscriptionRequired false): the gateway then runs keyless requests under that open product. Without anonymous access the API passes (a subscription key is required). With it, every operation must be covered by ${VALIDATOR_CODE} in the inbound section of its effective chain: global service policy -> open product policy -> API policy -> operation policy. A scope whose inbound omits \`<base />\` drops the outer scopes' policies; commented-out elements do not count; policy fragments (\`<include-fragment>\`) are resolved from the scan. Operations are the declared apis/operations children plus those with operation policies. When classification.phi_apis is set, only the listed APIs are evaluated (id, service/api, address or API name); a listed API that passes on a subscription key alone gets an advisory to add token validation.`,
     absent:
-      'API subscriptionRequired absent -> true (service default); product subscriptionRequired absent -> true ("assumed to be true"); a scope without a policy behaves like <base />.',
+      'API subscriptionRequired absent -> true (service default); product subscriptionRequired absent -> true ("assumed to be true"); a scope without a policy behaves like `<base />`.',
     unresolvable:
-      'A policy stored as a link (xml-link, rawxml-link), a fragment not in the scan, a named value ({{...}}) used in the validation element, a validation inside <choose>, or an unresolved subscriptionRequired/policy -> needs review, unless a covering validation or a required subscription key already decides. When the API imports its definition (properties.format/value) or a live snapshot holds no operation records, operations outside the scan cannot be checked: all known operations covered -> needs review.',
+      'A policy stored as a link (xml-link, rawxml-link), a fragment not in the scan, a named value (`{{...}}`) used in the validation element, a validation inside `<choose>`, or an unresolved subscriptionRequired/policy -> needs review, unless a covering validation or a required subscription key already decides. When the API imports its definition (properties.format/value) or a live snapshot holds no operation records, operations outside the scan cannot be checked: all known operations covered -> needs review.',
     crossResource:
       'Deviation from rules.yaml: an API with subscriptionRequired true is still anonymous when it is in an open product (learn.microsoft.com api-management-subscriptions, "API request without a subscription key"), so such APIs are evaluated like subscriptionRequired false. Product policies count only for the open product, since keyless requests run under it. A subscription key alone is shared-secret authentication: APIs listed in classification.phi_apis get an advisory in the pass message. Streamed snapshots keep policies, operations, products, product links and fragments (declared children) until the APIs are evaluated.',
     references: [
       `${APIM_SWAGGER}/apimapis.json subscriptionRequired; apimpolicies.json PolicyContractProperties.format (xml | xml-link | rawxml | rawxml-link); apimproducts.json subscriptionRequired ("open" product)`,
       'learn.microsoft.com/azure/api-management/api-management-subscriptions ("API request without a subscription key": open products, subscriptionRequired false)',
-      'learn.microsoft.com/azure/api-management/api-management-howto-policies (policy scopes, <base />), validate-jwt-policy, validate-azure-ad-token-policy, validate-client-certificate-policy, policy-fragments',
+      'learn.microsoft.com/azure/api-management/api-management-howto-policies (policy scopes, `<base />`), validate-jwt-policy, validate-azure-ad-token-policy, validate-client-certificate-policy, policy-fragments',
       'Azure Policy 8ac833bd-f505-48d5-887e-c993a1d3eea0 (related)',
     ],
   },
