@@ -8,6 +8,7 @@ import { Inventory } from '../../src/core/inventory.js';
 import type { Finding } from '../../src/core/types.js';
 import { parseArmTemplate } from '../../src/ingest/arm/index.js';
 import { parseSnapshotText } from '../../src/ingest/snapshot/index.js';
+import { loadTerraformFiles, type Major } from '../../src/ingest/terraform/index.js';
 import type { Rule } from '../../src/rules/define.js';
 import { Engine } from '../../src/rules/engine.js';
 
@@ -86,6 +87,56 @@ export function armTemplate(template: unknown, parameterValues?: Record<string, 
           }
         : undefined;
       const result = parseArmTemplate({ file: 'test.json', text, parameters });
+      return new Inventory(result.resources);
+    },
+  };
+}
+
+export interface TerraformCaseOptions {
+  /** Resource type when `hcl` is a body to wrap (default azurerm_storage_account). */
+  type?: string;
+  /** Resource name label and `name` argument of the wrapped resource (default phistore). */
+  name?: string;
+  /** The azurerm major to assume (default: from the sources; none given means least secure among 3/4/5). */
+  azurermMajor?: Major;
+  /** Extra var files (paths among the given files). */
+  varFiles?: string[];
+  label?: string;
+}
+
+const TOP_LEVEL_BLOCK = /^\s*(resource|data|module|variable|locals|terraform|provider|output)\s/m;
+
+/**
+ * A Terraform module. A string with top-level blocks is main.tf; any other string is the body of one resource
+ * (default `azurerm_storage_account "phistore"`, wrapped with the required arguments). A record is the module's
+ * files by path (`main.tf`, `terraform.tfvars`, `modules/x/main.tf`).
+ */
+export function terraform(hcl: string | Record<string, string>, options: TerraformCaseOptions = {}): Case {
+  const type = options.type ?? 'azurerm_storage_account';
+  const name = options.name ?? 'phistore';
+  let files: Record<string, string>;
+  if (typeof hcl !== 'string') files = hcl;
+  else if (TOP_LEVEL_BLOCK.test(hcl)) files = { 'main.tf': hcl };
+  else {
+    const required =
+      type === 'azurerm_storage_account'
+        ? '  account_tier             = "Standard"\n  account_replication_type = "GRS"\n'
+        : '';
+    const body = `  name                = "${name}"\n  resource_group_name = "rg-phi"\n  location            = "eastus"\n${required}${hcl
+      .split('\n')
+      .map((line) => (line ? `  ${line}` : line))
+      .join('\n')}\n`;
+    files = { 'main.tf': `resource "${type}" "${name}" {\n${body}}\n` };
+  }
+  const label =
+    options.label ??
+    `terraform ${typeof hcl === 'string' ? hcl.replace(/\s+/g, ' ').trim().slice(0, 80) : Object.keys(hcl).join(', ')}`;
+  return {
+    name: label,
+    inventory() {
+      const result = loadTerraformFiles(files, { azurermMajor: options.azurermMajor, varFiles: options.varFiles });
+      const errors = result.diagnostics.filter((d) => d.kind === 'parse-error');
+      assert.deepEqual(errors, [], 'the Terraform case must parse');
       return new Inventory(result.resources);
     },
   };
