@@ -5,6 +5,8 @@
 // - child resources that a rule reads from its subject (`Rule.children`, e.g. SQL TDE), and those subjects
 //   themselves until the end of the stream, since a child may arrive after its parent;
 // - a child that arrives before its parent, until the end.
+// Held resources go to a HoldingArea: in memory by default, on disk for large snapshots (src/scan/spill.ts), so
+// that they do not grow the heap with the snapshot.
 import { Inventory, parentId } from '../core/inventory.js';
 import { getKey, isObject } from '../core/path.js';
 import type { Finding, Resource, ValueObject } from '../core/types.js';
@@ -25,10 +27,33 @@ function readsChildrenOf(rule: Rule, type: string): boolean {
   return (rule.children ?? []).some((child) => parentTypeOf(child) === lower);
 }
 
+/** Where resources wait until the end of the stream. `drain` yields them in the order they were held. */
+export interface HoldingArea<T> {
+  hold(item: T): void;
+  drain(): AsyncIterable<T>;
+}
+
+export class MemoryHoldingArea<T> implements HoldingArea<T> {
+  private items: T[] = [];
+  hold(item: T): void {
+    this.items.push(item);
+  }
+  async *drain(): AsyncIterable<T> {
+    const items = this.items;
+    this.items = [];
+    yield* items;
+  }
+}
+
+export interface Held {
+  resource: Resource;
+  /** `awaiting`: only the rules that read children are left; `counted`: the resource was already counted. */
+  step: 'all' | 'awaiting';
+  counted: boolean;
+}
+
 export class StreamingEvaluator {
   private readonly related = new Inventory();
-  private readonly deferred: Resource[] = [];
-  private readonly awaitingChildren: { resource: Resource; counted: boolean }[] = [];
   /** Types (lower-case) whose resources are parents of some type a rule evaluates. */
   private readonly parentTypes = new Set<string>();
   private readonly childTypes = new Set<string>();
@@ -36,6 +61,7 @@ export class StreamingEvaluator {
   constructor(
     private readonly engine: Engine,
     private readonly emit: (finding: Finding) => void,
+    private readonly held: HoldingArea<Held> = new MemoryHoldingArea<Held>(),
   ) {
     for (const rule of engine.rules) {
       for (const type of rule.types) {
@@ -52,7 +78,7 @@ export class StreamingEvaluator {
     if (!this.engine.handles(type)) return;
     const anchor = resource.scope ?? parentId(resource.id);
     if (anchor && !this.related.byId(anchor)) {
-      this.deferred.push(resource);
+      this.held.hold({ resource, step: 'all', counted: false });
       return;
     }
     const rules = this.engine.rulesFor(type);
@@ -63,13 +89,14 @@ export class StreamingEvaluator {
     }
     const now = waiting.length < rules.length;
     if (now) this.evaluate(resource, { only: (rule) => !waiting.includes(rule) });
-    this.awaitingChildren.push({ resource, counted: now });
+    this.held.hold({ resource, step: 'awaiting', counted: now });
   }
 
-  finish(): void {
-    for (const resource of this.deferred.splice(0)) this.evaluate(resource);
-    for (const { resource, counted } of this.awaitingChildren.splice(0)) {
-      this.evaluate(resource, { only: (rule) => readsChildrenOf(rule, resource.type), counted: !counted });
+  /** Evaluates what waited for the end of the stream; call once, after the last push. */
+  async finish(): Promise<void> {
+    for await (const { resource, step, counted } of this.held.drain()) {
+      if (step === 'all') this.evaluate(resource);
+      else this.evaluate(resource, { only: (rule) => readsChildrenOf(rule, resource.type), counted: !counted });
     }
   }
 

@@ -14,6 +14,7 @@ import type { Rule } from '../rules/define.js';
 import { Engine, type VerdictCounts } from '../rules/engine.js';
 import { StreamingEvaluator } from '../rules/stream.js';
 import { type DiscoveredFile, discover } from './discover.js';
+import { DiskHoldingArea } from './spill.js';
 
 export type FileKind =
   | 'arm-template'
@@ -151,12 +152,12 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
         });
       }
     } else {
-      const evaluator = new StreamingEvaluator(engine, options.onFinding);
+      const evaluator = new StreamingEvaluator(engine, options.onFinding, new DiskHoldingArea());
       for await (const resource of readSnapshot(entry.file.path, report)) {
         stats.resources++;
         evaluator.push(resource);
       }
-      evaluator.finish();
+      await evaluator.finish();
     }
   }
   options.onProgress?.(done, work.length, '');

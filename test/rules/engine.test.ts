@@ -137,7 +137,7 @@ describe('StreamingEvaluator', () => {
     },
   });
 
-  it('evaluates children with their parent facts even when the child arrives first', () => {
+  it('evaluates children with their parent facts even when the child arrives first', async () => {
     const config = defaultConfig();
     config.classification.default = 'non-phi';
     const base = `/subscriptions/s/resourceGroups/rg/providers/${STORAGE}/sa`;
@@ -162,7 +162,7 @@ describe('StreamingEvaluator', () => {
     stream.push(container);
     assert.equal(findings.length, 0, 'waits for its parent');
     stream.push(blob);
-    stream.finish();
+    await stream.finish();
     assert.equal(findings.length, 1);
     assert.equal(findings[0].evidence.actual, 1);
   });

@@ -22,12 +22,12 @@ function key(findings: Finding[]): string[] {
   return findings.map((f) => `${f.ruleId} ${f.status} ${f.resource.id} ${f.evidence.path} ${f.phi}`).sort();
 }
 
-function streamed(order: Resource[]): { findings: Finding[]; engine: Engine } {
+async function streamed(order: Resource[]): Promise<{ findings: Finding[]; engine: Engine }> {
   const engine = new Engine(RULES, { config, includePassed: true });
   const findings: Finding[] = [];
   const evaluator = new StreamingEvaluator(engine, (f) => findings.push(f));
   for (const resource of order) evaluator.push(resource);
-  evaluator.finish();
+  await evaluator.finish();
   return { findings, engine };
 }
 
@@ -44,8 +44,8 @@ describe('StreamingEvaluator on the example snapshot', () => {
     ['file order', resources],
     ['reversed (children first)', [...resources].reverse()],
   ] as const) {
-    it(`matches in-memory evaluation in ${name}`, () => {
-      const { findings, engine } = streamed(order);
+    it(`matches in-memory evaluation in ${name}`, async () => {
+      const { findings, engine } = await streamed(order);
       assert.deepEqual(key(findings), key(expected));
       assert.equal(engine.evaluatedResources, inMemory.evaluatedResources);
     });
