@@ -78,7 +78,11 @@ function replication(account: Resource, context: RuleContext): { outcome?: Outco
     const covered = replicatedContainers(policy, context);
     if (covered === undefined) {
       blocked ??= unknown(
-        { path: `${policy.name} properties.rules`, expression: 'unresolved container names', at: policy.at },
+        {
+          path: 'objectReplicationPolicies: properties.rules',
+          expression: 'unresolved container names',
+          at: policy.at,
+        },
         'which containers the object replication policy copies cannot be resolved',
       );
       continue;

@@ -196,7 +196,7 @@ function checkLifecycle(scope: Bounded, facts: StorageFacts): Outcome[] {
     }
     if (uncovered.length > 0) {
       outcomes.push(
-        failAt(`${policy.name} properties.policy.rules`, {
+        failAt('managementPolicies/default: properties.policy.rules', {
           expected,
           at: policy.at,
           message: `No enabled lifecycle rule deletes ${label} in ${uncovered.join(', ')}: they are kept indefinitely, beyond ${limit(scope)} (${scope.via}); this conflicts with ${SCHEDULE}`,

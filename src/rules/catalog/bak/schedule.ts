@@ -13,10 +13,10 @@ export function yearsToDays(years: number): number {
   return Math.floor(years * 365.25);
 }
 
-/** Months -> days, consistent with yearsToDays for whole years (120 months = 10 years = 3653 days). */
+/** Months -> days: whole years by yearsToDays, the rest at 365.25/12 a month (121 months = 3653 + 30 days). */
 export function monthsToDays(months: number): number {
-  if (Number.isInteger(months) && months % 12 === 0) return yearsToDays(months / 12);
-  return Math.floor((months * 365.25) / 12);
+  const years = Math.floor(months / 12);
+  return yearsToDays(years) + Math.floor(((months - 12 * years) * 365.25) / 12);
 }
 
 export function describeYears(years: number): string {
