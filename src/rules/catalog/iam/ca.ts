@@ -310,6 +310,32 @@ export interface Evaluation {
   requirement: Requirement;
 }
 
+type Results = { policy: Resource; result: Coverage }[];
+const cache = new WeakMap<Inventory, { size: number; config: Config; results: Map<string, Results> }>();
+
+/**
+ * Every policy's coverage of one app. Each policy subject needs the whole table, so it is computed once per
+ * inventory and config (and per rule: the control names the rule and its settings).
+ */
+function resultsFor(app: PhiApp, policies: readonly Resource[], context: RuleContext, evaluation: Evaluation): Results {
+  const { inventory } = context;
+  let entry = cache.get(inventory);
+  if (!entry || entry.size !== inventory.size || entry.config !== context.config) {
+    entry = { size: inventory.size, config: context.config, results: new Map() };
+    cache.set(inventory, entry);
+  }
+  const key = `${evaluation.control}|${app.appId.toLowerCase()}`;
+  let results = entry.results.get(key);
+  if (!results) {
+    results = policies.map((policy) => ({
+      policy,
+      result: coverage(policy, app, policies, context, evaluation.requirement),
+    }));
+    entry.results.set(key, results);
+  }
+  return results;
+}
+
 /** This policy's outcomes for every PHI app (see the header comment). */
 export function evaluatePolicy(policy: Resource, context: RuleContext, evaluation: Evaluation): Outcome[] {
   const { inventory, config } = context;
@@ -336,10 +362,7 @@ export function evaluatePolicy(policy: Resource, context: RuleContext, evaluatio
   }
   const outcomes: Outcome[] = [];
   for (const app of apps) {
-    const results = policies.map((p) => ({
-      policy: p,
-      result: coverage(p, app, policies, context, evaluation.requirement),
-    }));
+    const results = resultsFor(app, policies, context, evaluation);
     const mine = results.find((r) => r.policy === policy)?.result ?? { kind: 'unrelated' };
     const covering = results.filter((r) => r.result.kind === 'covers');
     const open = results.filter((r) => r.result.kind === 'unknown');
