@@ -94,6 +94,16 @@ function scopeObject(id: string, extra: ValueObject): ValueObject {
   return { id, ...extra };
 }
 
+/** A function that needs all of its arguments: any unresolved argument makes the result unresolved. */
+function strict(fn: BicepFunction): BicepFunction {
+  return (args, ctx) => {
+    for (const arg of args) {
+      if (!isHandle(arg.v) && containsUnresolved(arg.v)) return { v: ctx.unresolved(), p: ctx.here() };
+    }
+    return fn(args, ctx);
+  };
+}
+
 const unknown: BicepFunction = (_args, ctx) => ({ v: ctx.unresolved(), p: ctx.here() });
 const secret: BicepFunction = (_args, ctx) => ({ v: ctx.unresolved(' (secure)'), p: ctx.here() });
 
@@ -164,18 +174,18 @@ const OWN: Record<string, BicepFunction> = {
   readenvironmentvariable: unknown,
   getsecret: secret,
   externalinput: unknown,
-  loadtextcontent: (args, ctx) => {
+  loadtextcontent: strict((args, ctx) => {
     const text = ctx.readFile(stringArg(args[0], ctx.name));
     if (text === undefined) return { v: ctx.unresolved(), p: ctx.here() };
     return { v: text, p: ctx.here() };
-  },
-  loadfileasbase64: (args, ctx) => {
+  }),
+  loadfileasbase64: strict((args, ctx) => {
     const text = ctx.readFile(stringArg(args[0], ctx.name));
     if (text === undefined) return { v: ctx.unresolved(), p: ctx.here() };
     return { v: Buffer.from(text, 'utf8').toString('base64'), p: ctx.here() };
-  },
-  loadjsoncontent: (args, ctx) => loadStructured(args, ctx, (text) => JSON.parse(text) as Value),
-  loadyamlcontent: (args, ctx) => loadStructured(args, ctx, (text) => parseYaml(text) as Value),
+  }),
+  loadjsoncontent: strict((args, ctx) => loadStructured(args, ctx, (text) => JSON.parse(text) as Value)),
+  loadyamlcontent: strict((args, ctx) => loadStructured(args, ctx, (text) => parseYaml(text) as Value)),
   coalesce: (args, ctx) => {
     for (const arg of args) {
       const value = plain(arg, ctx.name);
@@ -234,6 +244,47 @@ const OWN: Record<string, BicepFunction> = {
     }
     return viaArm('last')?.(args, ctx) ?? unknown(args, ctx);
   },
+
+  // CIDR functions (IPv4), used to carve subnet and NSG prefixes out of an address space.
+  parsecidr: strict((args, ctx) => {
+    const { base, bits } = cidrArg(args[0], ctx);
+    const size = 2 ** (32 - bits);
+    const network = base - (base % size);
+    const usable = bits >= 31 ? [network, network + size - 1] : [network + 1, network + size - 2];
+    return {
+      v: {
+        network: ipText(network),
+        netmask: ipText(bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0),
+        broadcast: ipText(network + size - 1),
+        firstUsable: ipText(usable[0]),
+        lastUsable: ipText(usable[1]),
+        cidr: bits,
+      },
+      p: ctx.here(),
+    };
+  }),
+  cidrsubnet: strict((args, ctx) => {
+    const { base, bits } = cidrArg(args[0], ctx);
+    const newBits = plain(args[1] ?? { v: null }, ctx.name);
+    const index = plain(args[2] ?? { v: null }, ctx.name);
+    if (typeof newBits !== 'number' || typeof index !== 'number') fail('cidrSubnet() expects (string, int, int)');
+    if (newBits < bits || newBits > 32) fail(`cidrSubnet() cannot split a /${bits} into /${newBits}`);
+    const count = 2 ** (newBits - bits);
+    if (index < 0 || index >= count) fail(`cidrSubnet() index ${index} is out of range (${count} subnets)`);
+    const network = base - (base % 2 ** (32 - bits));
+    return { v: `${ipText(network + index * 2 ** (32 - newBits))}/${newBits}`, p: ctx.here() };
+  }),
+  cidrhost: strict((args, ctx) => {
+    const { base, bits } = cidrArg(args[0], ctx);
+    const index = plain(args[1] ?? { v: null }, ctx.name);
+    if (typeof index !== 'number') fail('cidrHost() expects (string, int)');
+    const size = 2 ** (32 - bits);
+    const network = base - (base % size);
+    // Host numbering starts after the network address (Bicep's cidrHost(x, 0) is the first usable address).
+    const offset = bits >= 31 ? index : index + 1;
+    if (index < 0 || offset >= (bits >= 31 ? size : size - 1)) fail(`cidrHost() index ${index} is out of range`);
+    return { v: ipText(network + offset), p: ctx.here() };
+  }),
 
   // Lambda functions (`map(xs, x => ...)`).
   map: (args, ctx) => {
@@ -342,6 +393,20 @@ const OWN: Record<string, BicepFunction> = {
 
 // ARM functions that are not Bicep functions (Bicep has operators, symbols and loops instead).
 const NOT_BICEP = new Set(['parameters', 'variables', 'copyindex', 'lambdavariables', 'resourceinfo', 'if', 'lambda']);
+
+function cidrArg(r: R, ctx: FnContext): { base: number; bits: number } {
+  const text = plain(r, ctx.name);
+  const match = typeof text === 'string' ? /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text) : null;
+  if (!match) fail(`${ctx.name}() expects an IPv4 CIDR such as '10.0.0.0/16'`);
+  const octets = match.slice(1, 5).map(Number);
+  const bits = Number(match[5]);
+  if (octets.some((octet) => octet > 255) || bits > 32) fail(`${ctx.name}(): invalid CIDR '${String(text)}'`);
+  return { base: ((octets[0] << 24) >>> 0) + (octets[1] << 16) + (octets[2] << 8) + octets[3], bits };
+}
+
+function ipText(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join('.');
+}
 
 function expectArgs(args: R[], ctx: FnContext, count: number): void {
   if (args.length !== count) fail(`${ctx.name}() takes ${count} arguments, got ${args.length}`);

@@ -686,6 +686,11 @@ class Parser {
     return { kind: 'paren', inner, start: open.start, end: close.end };
   }
 
+  private unclosed(close: string, open: Token): never {
+    const { line, column } = this.source.location(open.start);
+    return this.fail(`expected "${close}" to close the "${open.text}" at ${line}:${column} but found end of file`);
+  }
+
   /** After an item: a comma, a line break, or the closing bracket. */
   private separator(close: string): void {
     if (this.eat(',')) return;
@@ -700,6 +705,7 @@ class Parser {
     this.within(true, () => {
       while (!this.isPunct('}')) {
         const token = this.peek();
+        if (token.kind === 'eof') this.unclosed('}', open);
         if (this.isPunct('@') || (this.isWord('resource') && this.peek(1).kind === 'ident')) {
           // A nested child resource declaration inside a resource body.
           const decorators = this.decorators();
@@ -754,6 +760,7 @@ class Parser {
     this.within(true, () => {
       while (!this.isPunct(']')) {
         const token = this.peek();
+        if (token.kind === 'eof') this.unclosed(']', open);
         if (this.isPunct('...')) {
           this.advance();
           const value = this.expression();
