@@ -7,6 +7,7 @@ import { type Config, defaultConfig } from '../../src/core/config.js';
 import { Inventory } from '../../src/core/inventory.js';
 import type { Finding } from '../../src/core/types.js';
 import { parseArmTemplate } from '../../src/ingest/arm/index.js';
+import { parseBicepTemplate } from '../../src/ingest/bicep/index.js';
 import { parseSnapshotText } from '../../src/ingest/snapshot/index.js';
 import { loadTerraformFiles, type Major } from '../../src/ingest/terraform/index.js';
 import type { Rule } from '../../src/rules/define.js';
@@ -137,6 +138,27 @@ export function terraform(hcl: string | Record<string, string>, options: Terrafo
       const result = loadTerraformFiles(files, { azurermMajor: options.azurermMajor, varFiles: options.varFiles });
       const errors = result.diagnostics.filter((d) => d.kind === 'parse-error');
       assert.deepEqual(errors, [], 'the Terraform case must parse');
+      return new Inventory(result.resources);
+    },
+  };
+}
+
+export interface BicepCaseOptions {
+  /** A .bicepparam text (file `main.bicepparam`) whose values apply to the template. */
+  bicepparam?: string;
+  /** Other files by path relative to main.bicep: local modules, imports, load*Content() files. */
+  files?: Record<string, string>;
+  label?: string;
+}
+
+/** A Bicep template (file `main.bicep`), optionally with .bicepparam values and local module files. */
+export function bicep(source: string, options: BicepCaseOptions = {}): Case {
+  return {
+    name: options.label ?? `bicep ${source.replace(/\s+/g, ' ').trim().slice(0, 80)}`,
+    inventory() {
+      const parameters =
+        options.bicepparam === undefined ? undefined : { file: 'main.bicepparam', text: options.bicepparam };
+      const result = parseBicepTemplate({ file: 'main.bicep', text: source, files: options.files, parameters });
       return new Inventory(result.resources);
     },
   };
