@@ -213,7 +213,7 @@ export default defineRule({
     az: 'az rest --method delete --url "https://graph.microsoft.com/v1.0/servicePrincipals/$SP_OBJECT_ID/appRoleAssignments/$ASSIGNMENT_ID"\naz ad app permission delete --id "$APP_ID" --api 00000003-0000-0000-c000-000000000000 --api-permissions "$PERMISSION_GUID"',
     arm: '{"note": "Entra objects are not ARM resources; use Graph: DELETE /servicePrincipals/{id}/appRoleAssignments/{assignmentId}, DELETE /oauth2PermissionGrants/{id} or PATCH it with a reduced scope"}',
     terraform: '# remove the resource_access { id = "<guid>" type = "Role" } entry and the azuread_app_role_assignment',
-    note: 'Revoking the grant takes effect at the next token issuance (existing app-only tokens live up to ~1 h). Grant the least-privileged replacement (e.g. User.Read.All or Sites.Selected) first. Azure Policy cannot evaluate Entra objects. Accepted exceptions belong in iam.exceptions (applied as waivers).',
+    note: 'Revoking the grant takes effect at the next token issuance (existing app-only tokens live up to ~1 h). Grant the least-privileged replacement (e.g. User.Read.All or Sites.Selected) first. Azure Policy cannot evaluate Entra objects. Accepted exceptions are recorded in iam.exceptions; the rule itself does not read them (they are waivers, with expiry).',
   },
   docs: {
     evaluation:
@@ -221,7 +221,7 @@ export default defineRule({
     absent:
       'No app role assignments and no grants -> pass. A service principal exported without its assignments cannot be told apart from one without any (see docs/entra-snapshot.md).',
     unresolvable:
-      "Templates (Terraform azuread): a requested high-risk application permission with no declared app role assignment of it -> unknown (consent may be granted out of band); with one -> fail. A configured permission name that resolves to no GUID (neither the built-in table nor the Graph service principal's appRoles in the snapshot) makes unidentified Graph app roles unknown. A snapshot collected without Application.Read.All/Directory.Read.All simply lacks these objects; iam.exceptions are applied as waivers after evaluation, not by the rule.",
+      "Templates (Terraform azuread): a requested high-risk application permission with no declared app role assignment of it -> unknown (consent may be granted out of band); with one -> fail. A configured permission name that resolves to no GUID (neither the built-in table nor the Graph service principal's appRoles in the snapshot) makes unidentified Graph app roles unknown. A snapshot collected without Application.Read.All/Directory.Read.All simply lacks these objects. iam.exceptions are not read by the rule (waivers with expiry belong to governance).",
     crossResource:
       'Separate appRoleAssignment records are linked to their principal by the snapshot adapter. Without the Microsoft Graph service principal in the snapshot, assignments are matched by the permission GUID and delegated grants by permission name, and the message says so. Streaming scans see separate assignment records only when they precede their service principal; inline expansion always works.',
     references: [

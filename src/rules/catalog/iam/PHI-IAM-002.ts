@@ -55,7 +55,7 @@ export default defineRule({
     bicep:
       "// deploy at resource-group scope (targetScope = 'resourceGroup'), not at the subscription\nresource narrow 'Microsoft.Authorization/roleAssignments@2022-04-01' = {\n  name: guid(resourceGroup().id, principalId, roleDefinitionGuid)\n  properties: {\n    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', roleDefinitionGuid) // a narrow built-in role\n    principalId: principalId\n    principalType: 'ServicePrincipal'\n  }\n}",
     terraform: 'scope = azurerm_resource_group.app.id\nrole_definition_name = "<narrow built-in role>"',
-    note: 'Create the narrower assignment before deleting the broad one (deployment pipelines break otherwise). Deleting Owner from a pipeline identity may stop IaC applies; document the change in the CAP. Accepted exceptions belong in iam.exceptions (applied as waivers).',
+    note: 'Create the narrower assignment before deleting the broad one (deployment pipelines break otherwise). Deleting Owner from a pipeline identity may stop IaC applies; document the change in the CAP. Accepted exceptions are recorded in iam.exceptions; the rule itself does not read them (they are waivers, with expiry).',
   },
   docs: {
     evaluation:
@@ -65,7 +65,7 @@ export default defineRule({
     unresolvable:
       'An unresolved scope or role -> unknown unless the other one already makes the assignment compliant; an unresolved principal with a privileged role at a broad scope -> unknown.',
     crossResource:
-      'Scope comes from properties.scope (live), the resource the assignment extends (templates), or the assignment id. Inherited assignments are evaluated once, at their own scope. Guest detection needs the Graph user in the same scan (streamed snapshots only see it when it is held).',
+      'Scope comes from properties.scope (live), the resource the assignment extends (templates), or the assignment id. Inherited assignments are evaluated once, at their own scope. Guest detection needs the Graph user in the same scan (streamed snapshots only see it when it is held). iam.exceptions are not read by the rule (waivers with expiry belong to governance).',
     references: [
       CONTROLS_C2,
       `${AUTHORIZATION_SWAGGER} RoleAssignmentProperties (roleDefinitionId, principalId, principalType, scope, condition)`,
