@@ -32,7 +32,16 @@ function buildProgram(version: string): Command {
       ).choices([...SEVERITIES, 'none']),
     )
     .option('--include-passed', 'also report passing checks')
-    .option('--parameters <file>', 'ARM parameter file applied to every template (default: <template>.parameters.json)')
+    .option(
+      '--parameters <file>',
+      'ARM parameter file (or .bicepparam) for every template (default: <template>.parameters.json)',
+    )
+    .option(
+      '--var-file <file>',
+      'Terraform variable file for every root module, after terraform.tfvars (repeatable)',
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
+    )
     .option('--no-store', 'do not record this scan in the store')
     .option('-q, --quiet', 'print only the report and errors')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')

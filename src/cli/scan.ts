@@ -20,6 +20,7 @@ export interface ScanFlags {
   failOn?: Severity | 'none';
   includePassed?: boolean;
   parameters?: string;
+  varFile?: string[];
   store?: boolean;
   quiet?: boolean;
   color?: boolean;
@@ -122,6 +123,7 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
       config,
       rules: RULES,
       parametersFile: flags.parameters,
+      varFiles: flags.varFile,
       includePassed: flags.includePassed,
       onFinding(finding) {
         totals.add(finding);

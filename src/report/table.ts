@@ -79,11 +79,24 @@ function findingLines(finding: Finding, color: boolean, marker: string): string[
 export function renderTable(findings: readonly Finding[], context: TableContext): string {
   const { color, totals } = context;
   const out: string[] = [];
-  const scannedFiles = context.files['arm-template'] + context.files.snapshot;
+  const { files } = context;
+  const kinds = [
+    [files['arm-template'], 'ARM template'],
+    [files['arm-parameters'], 'ARM parameter file'],
+    [files.bicep, 'Bicep file'],
+    [files.bicepparam, 'Bicep parameter file'],
+    [files.terraform, 'Terraform file'],
+    [files['terraform-vars'], 'Terraform variable file'],
+    [files['terraform-plan'], 'Terraform plan'],
+    [files.snapshot, 'snapshot'],
+  ] as const;
+  const scanned = kinds.filter(([count]) => count > 0);
   out.push(
-    `phiguard ${context.version}: ${scannedFiles} file(s) scanned (${context.files['arm-template']} ARM template(s), ` +
-      `${context.files['arm-parameters']} parameter file(s), ${context.files.snapshot} snapshot(s)), ` +
-      `${context.resources} resource(s)`,
+    `phiguard ${context.version}: ${scanned.reduce((n, [count]) => n + count, 0)} file(s) scanned` +
+      (scanned.length > 0
+        ? ` (${scanned.map(([count, label]) => `${count} ${label}${count === 1 ? '' : 's'}`).join(', ')})`
+        : '') +
+      `, ${context.resources} resource(s)`,
   );
   if (context.emergencyMode) {
     out.push(
@@ -131,7 +144,7 @@ export function renderTable(findings: readonly Finding[], context: TableContext)
   const bySeverity = SEVERITIES.filter((s) => totals.failedBySeverity[s] > 0)
     .map((s) => `${totals.failedBySeverity[s]} ${s}`)
     .join(', ');
-  const skipped = context.files.unrecognized + context.files.binary + context.files.terraform + context.files.bicep;
+  const skipped = files.unrecognized + files.binary;
   out.push(
     '',
     `Summary: ${totals.fail} failed${bySeverity ? ` (${bySeverity})` : ''}, ${totals.unknown} need review, ` +

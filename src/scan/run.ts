@@ -1,18 +1,20 @@
 // The scan pipeline shared by the CLI and (later) the server: discover files, recognise each by content, ingest
 // it with its adapter, evaluate the rules, and hand findings to a sink as they are produced.
 import { open, readFile, stat } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { type ParseError, parse as parseJsonc, printParseErrorCode } from 'jsonc-parser';
 import type { Config } from '../core/config.js';
 import { InputError, LineIndex, UserError } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
-import type { Finding } from '../core/types.js';
+import type { Finding, Resource } from '../core/types.js';
 import { classifyArmJson, parseArmTemplate } from '../ingest/arm/index.js';
+import { loadBicep, loadBicepParams } from '../ingest/bicep/index.js';
 import { detectSnapshot, readSnapshot } from '../ingest/snapshot/index.js';
-import type { IngestDiagnostic } from '../ingest/types.js';
+import { detectTerraformPlan, loadTerraformModule, readTerraformPlan } from '../ingest/terraform/index.js';
+import type { IngestDiagnostic, IngestResult } from '../ingest/types.js';
 import type { Rule } from '../rules/define.js';
 import { Engine, type VerdictCounts } from '../rules/engine.js';
-import { StreamingEvaluator } from '../rules/stream.js';
+import { type Held, type HoldingArea, MemoryHoldingArea, StreamingEvaluator } from '../rules/stream.js';
 import { type DiscoveredFile, discover } from './discover.js';
 import { DiskHoldingArea } from './spill.js';
 
@@ -21,7 +23,10 @@ export type FileKind =
   | 'arm-parameters'
   | 'snapshot'
   | 'terraform'
+  | 'terraform-vars'
+  | 'terraform-plan'
   | 'bicep'
+  | 'bicepparam'
   | 'binary'
   | 'unrecognized'
   | 'malformed';
@@ -30,8 +35,10 @@ export interface ScanOptions {
   paths: string[];
   config: Config;
   rules: readonly Rule[];
-  /** A parameter file applied to every ARM template (`--parameters`). */
+  /** A parameter file applied to every ARM or Bicep template (`--parameters`). */
   parametersFile?: string;
+  /** Terraform variable files applied to every root module (`--var-file`), after terraform.tfvars. */
+  varFiles?: string[];
   includePassed?: boolean;
   onFinding: (finding: Finding) => void;
   onDiagnostic?: (diagnostic: IngestDiagnostic) => void;
@@ -54,9 +61,10 @@ export interface ScanStats {
 const WHOLE_FILE_LIMIT = 32 * 1024 * 1024;
 const HEAD_BYTES = 64 * 1024;
 
-/** Terraform and Bicep adapters arrive with their own issue; until then such files are counted, not scanned. */
-const TERRAFORM = /\.(tf|tfvars|tf\.json)$/i;
-const BICEP = /\.(bicep|bicepparam)$/i;
+const TERRAFORM = /\.tf$/i;
+const TERRAFORM_VARS = /\.tfvars$/i;
+const BICEP = /\.bicep$/i;
+const BICEPPARAM = /\.bicepparam$/i;
 const GZIP = /\.gz$/i;
 
 interface Classified {
@@ -73,7 +81,10 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
       'arm-parameters': 0,
       snapshot: 0,
       terraform: 0,
+      'terraform-vars': 0,
+      'terraform-plan': 0,
       bicep: 0,
+      bicepparam: 0,
       binary: 0,
       unrecognized: 0,
       malformed: 0,
@@ -111,8 +122,13 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
         message: entry.problem.message,
       });
     }
-    if (file.explicit && ['binary', 'unrecognized', 'terraform', 'bicep'].includes(entry.kind)) {
-      throw new InputError(explainUnscannable(entry.kind), { file: file.path });
+    if (file.explicit && (entry.kind === 'binary' || entry.kind === 'unrecognized')) {
+      throw new InputError(
+        entry.kind === 'binary'
+          ? 'binary file, not a scannable input'
+          : 'not a recognised input (expected ARM, Bicep or Terraform sources, a Terraform plan or an Azure snapshot)',
+        { file: file.path },
+      );
     }
     classified.push(entry);
   }
@@ -126,38 +142,82 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
   );
 
   const inventory = new Inventory();
-  const work = classified.filter((c) => c.kind === 'arm-template' || c.kind === 'snapshot');
+  const addAll = (result: IngestResult) => {
+    for (const resource of result.resources) inventory.add(resource);
+    for (const diagnostic of result.diagnostics) report(diagnostic);
+  };
+  /** An adapter's InputError (a syntax error) makes that file malformed; the rest of the scan goes on. */
+  const guarded = async (entry: Classified, load: () => Promise<IngestResult> | IngestResult) => {
+    try {
+      addAll(await load());
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      stats.files[entry.kind]--;
+      stats.files.malformed++;
+      report({
+        kind: 'parse-error',
+        file: error.at?.file ?? entry.file.path,
+        line: error.at?.line,
+        column: error.at?.column,
+        message: error.message,
+      });
+    }
+  };
+  const streamed = async (resources: AsyncIterable<Resource>, held: HoldingArea<Held>) => {
+    const evaluator = new StreamingEvaluator(engine, options.onFinding, held);
+    for await (const resource of resources) {
+      stats.resources++;
+      evaluator.push(resource);
+    }
+    await evaluator.finish();
+  };
+
+  const terraformRoots = rootModules(classified);
+  const bicepRoots = bicepEntries(classified);
+  const work = classified.filter(
+    (c) =>
+      c.kind === 'arm-template' ||
+      c.kind === 'snapshot' ||
+      c.kind === 'terraform-plan' ||
+      terraformRoots.has(c.file.path) ||
+      bicepRoots.has(c.file.path),
+  );
+  const azurermMajor = options.config.terraform.assumeAzurermMajor;
   let done = 0;
   for (const entry of work) {
     options.onProgress?.(done++, work.length, entry.file.path);
-    if (entry.kind === 'arm-template') {
-      const siblingName = join(dirname(entry.file.path), `${basename(entry.file.path, '.json')}.parameters.json`);
-      const sibling = parameterFiles.get(siblingName);
-      const parameters =
-        explicitParameters ?? (sibling !== undefined ? { file: siblingName, text: sibling } : undefined);
-      try {
-        const result = parseArmTemplate({ file: entry.file.path, text: entry.text ?? '', parameters });
-        for (const resource of result.resources) inventory.add(resource);
-        for (const diagnostic of result.diagnostics) report(diagnostic);
-      } catch (error) {
-        if (!(error instanceof UserError)) throw error;
-        stats.files['arm-template']--;
-        stats.files.malformed++;
-        report({
-          kind: 'parse-error',
-          file: error.at?.file ?? entry.file.path,
-          line: error.at?.line,
-          column: error.at?.column,
-          message: error.message,
-        });
+    const path = entry.file.path;
+    switch (entry.kind) {
+      case 'arm-template': {
+        const siblingName = join(dirname(path), `${basename(path, '.json')}.parameters.json`);
+        const sibling = parameterFiles.get(siblingName);
+        const parameters =
+          explicitParameters ?? (sibling !== undefined ? { file: siblingName, text: sibling } : undefined);
+        await guarded(entry, () => parseArmTemplate({ file: path, text: entry.text ?? '', parameters }));
+        break;
       }
-    } else {
-      const evaluator = new StreamingEvaluator(engine, options.onFinding, new DiskHoldingArea());
-      for await (const resource of readSnapshot(entry.file.path, report)) {
-        stats.resources++;
-        evaluator.push(resource);
-      }
-      await evaluator.finish();
+      case 'snapshot':
+        // Snapshot resources are plain JSON, so waiting ones can go to disk and memory stays flat.
+        await streamed(readSnapshot(path, report), new DiskHoldingArea());
+        break;
+      case 'terraform-plan':
+        // Plan resources carry source locations (Maps), which a JSON round trip to disk would lose.
+        await streamed(readTerraformPlan(path, report), new MemoryHoldingArea());
+        break;
+      case 'terraform':
+        await guarded(entry, () =>
+          loadTerraformModule(dirname(path), {
+            varFiles: options.varFiles,
+            azurermMajor: azurermMajor === 'auto' ? undefined : azurermMajor,
+          }),
+        );
+        break;
+      case 'bicepparam':
+        await guarded(entry, () => loadBicepParams(path));
+        break;
+      case 'bicep':
+        await guarded(entry, () => loadBicep(path, { parametersFile: options.parametersFile }));
+        break;
     }
   }
   options.onProgress?.(done, work.length, '');
@@ -168,19 +228,6 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
   stats.verdicts = { ...engine.counts };
   if (stats.resources === 0) stats.incomplete = true;
   return stats;
-}
-
-function explainUnscannable(kind: FileKind): string {
-  switch (kind) {
-    case 'binary':
-      return 'binary file, not a scannable input';
-    case 'terraform':
-      return 'Terraform is not supported by this version of phiguard yet';
-    case 'bicep':
-      return 'Bicep is not supported by this version of phiguard yet (scan the compiled ARM JSON)';
-    default:
-      return 'not a recognised input (expected an ARM template, an ARM parameter file or an Azure snapshot)';
-  }
 }
 
 async function readUserFile(path: string): Promise<string> {
@@ -205,8 +252,10 @@ async function readHead(path: string): Promise<Buffer> {
 /** Recognises a file by content (extension only for formats that have no JSON form to sniff). */
 export async function classify(file: DiscoveredFile): Promise<Classified> {
   const path = file.path;
-  if (TERRAFORM.test(path)) return { file, kind: 'terraform' };
-  if (BICEP.test(path)) return { file, kind: 'bicep' };
+  if (TERRAFORM.test(path)) return { file, kind: 'terraform', text: await readFile(path, 'utf8') };
+  if (TERRAFORM_VARS.test(path)) return { file, kind: 'terraform-vars' };
+  if (BICEP.test(path)) return { file, kind: 'bicep', text: await readFile(path, 'utf8') };
+  if (BICEPPARAM.test(path)) return { file, kind: 'bicepparam', text: await readFile(path, 'utf8') };
   const head = await readHead(path);
   if (GZIP.test(path)) return { file, kind: head[0] === 0x1f && head[1] === 0x8b ? 'snapshot' : 'binary' };
   if (head.includes(0)) return { file, kind: 'binary' };
@@ -214,6 +263,7 @@ export async function classify(file: DiscoveredFile): Promise<Classified> {
   const firstChar = headText.trimStart()[0];
   if (firstChar !== '{' && firstChar !== '[') return { file, kind: 'unrecognized' };
   const size = (await stat(path)).size;
+  if (detectTerraformPlan(headText)) return { file, kind: 'terraform-plan' };
   if (size > WHOLE_FILE_LIMIT) {
     return { file, kind: detectSnapshot(headText, path) ? 'snapshot' : 'unrecognized' };
   }
@@ -250,4 +300,47 @@ function describeJsonError(code: string): string {
     .replace(/([a-z])([A-Z])/g, '$1 $2')
     .toLowerCase()
     .replace(/^invalid symbol$/, 'unexpected character');
+}
+
+const LOCAL_MODULE_SOURCE = /\bsource\s*=\s*"(\.{1,2}\/[^"]*)"/g;
+
+/**
+ * Terraform root modules: every directory with .tf files, except those another scanned directory calls as a local
+ * module (they are loaded through their caller, with its inputs). The first .tf file of a root stands for it.
+ */
+function rootModules(classified: Classified[]): Set<string> {
+  const byDir = new Map<string, Classified>();
+  const called = new Set<string>();
+  for (const entry of classified) {
+    if (entry.kind !== 'terraform') continue;
+    const dir = resolve(dirname(entry.file.path));
+    if (!byDir.has(dir)) byDir.set(dir, entry);
+    for (const match of (entry.text ?? '').matchAll(LOCAL_MODULE_SOURCE)) called.add(resolve(dir, match[1]));
+  }
+  return new Set([...byDir].filter(([dir]) => !called.has(dir)).map(([, entry]) => entry.file.path));
+}
+
+const BICEP_MODULE = /^\s*module\s+\w+\s+'([^']+\.bicep)'/gm;
+const BICEP_USING = /^\s*using\s+'([^']+\.bicep)'/m;
+
+/**
+ * Bicep entry points: .bicepparam files, and .bicep files that are neither another file's local module nor the
+ * `using` target of a scanned .bicepparam (those are evaluated through it, with its values).
+ */
+function bicepEntries(classified: Classified[]): Set<string> {
+  const reached = new Set<string>();
+  for (const entry of classified) {
+    const dir = dirname(entry.file.path);
+    if (entry.kind === 'bicep') {
+      for (const match of (entry.text ?? '').matchAll(BICEP_MODULE)) reached.add(resolve(dir, match[1]));
+    } else if (entry.kind === 'bicepparam') {
+      const using = BICEP_USING.exec(entry.text ?? '');
+      if (using) reached.add(resolve(dir, using[1]));
+    }
+  }
+  return new Set(
+    classified
+      .filter((c) => c.kind === 'bicepparam' || (c.kind === 'bicep' && !reached.has(resolve(c.file.path))))
+      .map((c) => c.file.path),
+  );
 }

@@ -117,6 +117,35 @@ describe('phiguard scan on bad input', () => {
     assertNoStack(stderr);
   });
 
+  it('reports malformed Terraform and Bicep with file:line:col and still scans the rest (exit 3)', () => {
+    const dir = workspace({
+      'good.json': JSON.stringify(STORAGE_TEMPLATE, null, 2),
+      'tf/main.tf': 'resource "azurerm_storage_account" "x" {\n  name = "a"\n  min_tls_version = \n}\n',
+      'bicep/main.bicep':
+        "resource sa 'Microsoft.Storage/storageAccounts@2025-06-01' = {\n  name: 'x'\n  properties: {\n",
+    });
+    const { code, stdout, stderr } = phiguard(['scan', dir]);
+    assert.equal(code, 3);
+    assert.match(stderr, /main\.tf:\d+:\d+: /);
+    assert.match(stderr, /main\.bicep:\d+:\d+: /);
+    assert.match(stdout, /PHI-STG-004/);
+    assertNoStack(stderr);
+  });
+
+  it('scans Terraform and Bicep sources at their own lines', () => {
+    const dir = workspace({
+      'tf/main.tf':
+        'resource "azurerm_storage_account" "phi" {\n  name = "tfstore"\n  resource_group_name = "rg"\n  location = "eastus"\n  account_tier = "Standard"\n  account_replication_type = "GRS"\n  min_tls_version = "TLS1_0"\n}\n',
+      'bicep/main.bicep':
+        "resource sa 'Microsoft.Storage/storageAccounts@2025-06-01' = {\n  name: 'bicepstore'\n  location: 'eastus'\n  kind: 'StorageV2'\n  sku: { name: 'Standard_GRS' }\n  properties: {\n    minimumTlsVersion: 'TLS1_1'\n  }\n}\n",
+    });
+    const { code, stdout } = phiguard(['scan', dir, '-f', 'json']);
+    assert.equal(code, 1);
+    const tls = (JSON.parse(stdout) as Json).findings.filter((f) => f.ruleId === 'PHI-STG-004' && f.status === 'fail');
+    const where = tls.map((f) => `${f.location?.file.split('/').slice(-2).join('/')}:${f.location?.line}`).sort();
+    assert.deepEqual(where, ['bicep/main.bicep:7', 'tf/main.tf:7']);
+  });
+
   it('exits 3 when nothing can be evaluated (empty directory)', () => {
     const { code, stderr } = phiguard(['scan', workspace({ 'notes.txt': 'hello' })]);
     assert.equal(code, 3);
