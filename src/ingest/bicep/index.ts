@@ -8,15 +8,17 @@
 //   given, from a `<name>.parameters.json` beside the template if one exists.
 // - loadBicepParams(file): reads a .bicepparam file and evaluates its `using` template with its values.
 // - parseBicepTemplate / parseBicepParams: the same over in-memory sources (tests, rule cases), synchronously.
+// - bicepEntryPoints(files): which discovered .bicep/.bicepparam files to load (modules are scanned through the
+//   files that use them, templates through their .bicepparam files).
 //
 // Syntax errors in the entry file throw an InputError (file:line:column, one line). Problems with modules
 // (unreadable, invalid, registry `br:`/`ts:` references) become IngestDiagnostics and the rest is still scanned.
 import { readFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname, join, normalize } from 'node:path';
 import { InputError } from '../../core/errors.js';
 import type { DeploymentContext, IngestResult } from '../types.js';
 import type { Supplied } from './evaluate.js';
-import { FileSet, loadFiles } from './files.js';
+import { dependencies, FileSet, loadFiles, relativeTo } from './files.js';
 import { armParameterValues, bicepParamValues, usingOf } from './params.js';
 import { evaluateParamFile, evaluateTemplate } from './template.js';
 
@@ -101,6 +103,43 @@ export function parseBicepTemplate(input: BicepSourceInput): IngestResult {
 
 export function parseBicepParams(input: Omit<BicepSourceInput, 'parameters'>): IngestResult {
   return evaluateParamFile(fileSet(input), input.file, input.context);
+}
+
+export interface BicepEntry {
+  file: string;
+  /** `params`: load with loadBicepParams; `template`: load with loadBicep. */
+  kind: 'template' | 'params';
+}
+
+/**
+ * Which of the discovered `.bicep` / `.bicepparam` files to load, and how: every .bicepparam file, and every .bicep
+ * file that no other file in the set uses as a local module, import or `using` target (those are evaluated through
+ * their user, with its values - scanned alone they would only show unknown parameters). A file that cannot be read
+ * or parsed is kept, so loading it reports the problem.
+ */
+export async function bicepEntryPoints(files: readonly string[]): Promise<BicepEntry[]> {
+  const used = new Set<string>();
+  await Promise.all(
+    files.map(async (file) => {
+      const mode = BICEPPARAM.test(file) ? 'bicepparam' : 'bicep';
+      const text = await readFile(file, 'utf8').catch(() => undefined);
+      if (text === undefined) return;
+      const set = new FileSet(new Map([[file, text]]));
+      let program: ReturnType<FileSet['parse']>;
+      try {
+        program = set.parse(file, mode);
+      } catch {
+        return;
+      }
+      for (const dependency of dependencies(program)) {
+        if (!dependency.parse) continue;
+        used.add(normalize(relativeTo(file, dependency.path)));
+      }
+    }),
+  );
+  return files
+    .filter((file) => BICEPPARAM.test(file) || !used.has(normalize(file)))
+    .map((file) => ({ file, kind: BICEPPARAM.test(file) ? 'params' : 'template' }));
 }
 
 async function readUserFile(file: string): Promise<string> {

@@ -7,7 +7,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parseConfig } from '../../../src/core/config.js';
 import { Inventory } from '../../../src/core/inventory.js';
-import { loadBicepParams } from '../../../src/ingest/bicep/index.js';
+import { bicepEntryPoints, loadBicepParams } from '../../../src/ingest/bicep/index.js';
 import { RULES } from '../../../src/rules/catalog/index.js';
 import { Engine } from '../../../src/rules/engine.js';
 import { lineOf } from './helpers.js';
@@ -82,5 +82,22 @@ describe('examples/contoso-health/bicep', () => {
       return `${rule} ${name} ${status} ${join(BICEP, file)}:${line}`;
     }).sort();
     assert.deepEqual(actual, expected);
+  });
+
+  it('is loaded through its .bicepparam file only: modules, shared imports and the using target are not entries', async () => {
+    const files = [
+      'main.bicep',
+      'main.bicepparam',
+      'modules/network.bicep',
+      'modules/storage-account.bicep',
+      'shared/conventions.bicep',
+    ];
+    const entries = await bicepEntryPoints(files.map((file) => join(BICEP, file)));
+    assert.deepEqual(entries, [{ file: join(BICEP, 'main.bicepparam'), kind: 'params' }]);
+    // Without the parameter file, the template itself is the entry.
+    const withoutParams = await bicepEntryPoints(
+      files.filter((f) => f !== 'main.bicepparam').map((file) => join(BICEP, file)),
+    );
+    assert.deepEqual(withoutParams, [{ file: join(BICEP, 'main.bicep'), kind: 'template' }]);
   });
 });
