@@ -94,12 +94,12 @@ function distinct(values: Value[]): Value[] {
   return out;
 }
 
-/** Go-style verbs for format(): %s %d %f %t %v %q %%, with flags/width ignored except precision for %f. */
+/** Go-style verbs for format(): %s %d %f %t %v %q %x %%, with width, precision and the - and 0 flags. */
 function format(spec: string, values: Value[]): string {
   let next = 0;
   return spec.replace(
     /%(?:\[(\d+)\])?([-+# 0]*)(\d+)?(?:\.(\d+))?([sdftvqx%])/g,
-    (_, index, _flags, width, precision, verb) => {
+    (_, index, flags: string, width, precision, verb) => {
       if (verb === '%') return '%';
       const position = index ? Number(index) - 1 : next;
       next = position + 1;
@@ -131,7 +131,14 @@ function format(spec: string, values: Value[]): string {
         default:
           text = toText(value);
       }
-      return width ? text.padStart(Number(width)) : text;
+      if (!width) return text;
+      if (flags.includes('-')) return text.padEnd(Number(width));
+      // %05d pads numbers with zeros after any sign.
+      if (flags.includes('0') && /^-?\d/.test(text)) {
+        const sign = text.startsWith('-') ? '-' : '';
+        return sign + text.slice(sign.length).padStart(Number(width) - sign.length, '0');
+      }
+      return text.padStart(Number(width));
     },
   );
 }

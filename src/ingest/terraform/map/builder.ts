@@ -221,16 +221,13 @@ export class Builder {
 
   private write(path: string, value: Value): void {
     const segments = path.split('.');
-    let target = this.resource as unknown as ValueObject;
+    // Containers are indexed by name or by list index; a numeric next segment makes a list.
+    let target = this.resource as unknown as Record<string, Value>;
     for (let i = 0; i < segments.length - 1; i++) {
       const key = segments[i];
       const next = target[key];
-      if (Array.isArray(next)) {
-        target = next as unknown as ValueObject;
-        continue;
-      }
-      if (!isObject(next)) target[key] = {};
-      target = target[key] as ValueObject;
+      if (!Array.isArray(next) && !isObject(next)) target[key] = /^\d+$/.test(segments[i + 1]) ? [] : {};
+      target = target[key] as unknown as Record<string, Value>;
     }
     target[segments[segments.length - 1]] = value;
   }

@@ -558,6 +558,19 @@ const frontDoorDomain: Mapping = {
   },
 };
 
+/** Classic Front Door (azurerm 3.x): frontend endpoints; the minimum TLS version is not exposed (UNVERIFIED). */
+const frontDoor: Mapping = {
+  type: 'Microsoft.Network/frontDoors',
+  id: (values) => groupId(values, 'Microsoft.Network/frontDoors'),
+  map(tf, out) {
+    out.put('tags', tf.get('tags'));
+    for (const [i, endpoint] of tf.get('frontend_endpoint').items().entries()) {
+      out.put(`properties.frontendEndpoints.${i}.name`, endpoint.get('name'));
+      out.put(`properties.frontendEndpoints.${i}.properties.hostName`, endpoint.get('host_name'));
+    }
+  },
+};
+
 // ---------------------------------------------------------------- LOG
 
 const WORKSPACE = 'Microsoft.OperationalInsights/workspaces';
@@ -1356,6 +1369,7 @@ export const OTHER_MAPPINGS: Record<string, TypeMapping> = {
   ...WEB_APPS,
   azurerm_application_gateway: applicationGateway,
   azurerm_cdn_frontdoor_custom_domain: frontDoorDomain,
+  azurerm_frontdoor: frontDoor,
   // LOG
   azurerm_log_analytics_workspace: workspace,
   azurerm_log_analytics_workspace_table: workspaceTable,
