@@ -165,7 +165,8 @@ function serverKeyName(protector: Resource): { vault: string; key: string } | un
 export const CONSUMER_TYPES = Object.keys(EXTRACTORS);
 
 interface Index {
-  size: number;
+  /** How many resources of each consumer type are indexed already (Inventory.byType lists only grow). */
+  seen: Map<string, number>;
   byKey: Map<string, KeyReference[]>;
   byVault: Map<string, KeyReference[]>;
 }
@@ -173,22 +174,25 @@ interface Index {
 const indexes = new WeakMap<Inventory, Index>();
 
 /**
- * Every key reference in the inventory, indexed by `vault/key` and by vault. Rebuilt when the inventory grew (a
- * streamed snapshot adds resources between evaluations).
+ * Every key reference in the inventory, indexed by `vault/key` and by vault. Extended with what arrived since the
+ * last call: a streamed snapshot adds resources between evaluations, and rebuilding would be quadratic.
  */
 function indexOf(inventory: Inventory): Index {
-  const cached = indexes.get(inventory);
-  if (cached && cached.size === inventory.size) return cached;
-  const index: Index = { size: inventory.size, byKey: new Map(), byVault: new Map() };
+  let index = indexes.get(inventory);
+  if (!index) {
+    index = { seen: new Map(), byKey: new Map(), byVault: new Map() };
+    indexes.set(inventory, index);
+  }
   for (const [type, extract] of Object.entries(EXTRACTORS)) {
-    for (const resource of inventory.byType(type)) {
-      for (const ref of extract(resource)) {
+    const resources = inventory.byType(type);
+    for (let i = index.seen.get(type) ?? 0; i < resources.length; i++) {
+      for (const ref of extract(resources[i])) {
         push(index.byKey, `${ref.vault}/${ref.key}`, ref);
         push(index.byVault, ref.vault, ref);
       }
     }
+    index.seen.set(type, resources.length);
   }
-  indexes.set(inventory, index);
   return index;
 }
 
