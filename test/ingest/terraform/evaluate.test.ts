@@ -34,9 +34,12 @@ describe('Terraform expression evaluation', () => {
     ['"a" == "a" && !false', true],
     ['1 == "1"', false],
     ['5 >= 5 ? "yes" : "no"', 'yes'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation syntax
     ['"${var.a}-${var.b}"', 'x-2', { a: 'x', b: 2 }],
     ['"%{ if var.on }on%{ else }off%{ endif }"', 'off', { on: false }],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation syntax
     ['"%{ for n in var.l }${n};%{ endfor }"', 'a;b;', { l: ['a', 'b'] }],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation syntax
     ['"${var.l}"', ['a'], { l: ['a'] }],
     ['[for s in var.l : upper(s) if s != "b"]', ['A', 'C'], { l: ['a', 'b', 'c'] }],
     ['{ for k, v in var.m : v => k }', { '1': 'a' }, { m: { a: '1' } }],
@@ -86,6 +89,7 @@ describe('Terraform expression evaluation', () => {
   }
 
   it('propagates unknown variables with the blocking expression', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation syntax
     assert.equal(unknownOf(run('"sa-${var.unknown}"')), 'var.unknown');
     assert.equal(unknownOf(run('upper(var.unknown)')), 'var.unknown');
     assert.equal(unknownOf(run('var.unknown == "x" ? 1 : 2')), 'var.unknown');

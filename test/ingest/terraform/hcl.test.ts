@@ -87,7 +87,9 @@ describe('HCL parser', () => {
   it('decodes quoted templates: escapes, interpolation, directives, strip markers, literal $${', () => {
     const lit = only('"a\\tb\\n\\"q\\" \\u00e9 $${x} %%{y}"');
     assert.ok(lit.kind === 'literal');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation syntax
     assert.equal(lit.kind === 'literal' && lit.value, 'a\tb\n"q" é ${x} %{y}');
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation syntax
     const tpl = only('"pre-${var.x}-%{ if var.y }yes%{ else }no%{ endif }"');
     assert.ok(tpl.kind === 'template');
     if (tpl.kind !== 'template') return;
@@ -95,6 +97,7 @@ describe('HCL parser', () => {
       tpl.parts.map((p) => p.kind),
       ['text', 'interp', 'text', 'if'],
     );
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation syntax
     const stripped = only('"a   ${~ var.x ~}   b"');
     assert.ok(stripped.kind === 'template');
     if (stripped.kind !== 'template') return;
@@ -107,6 +110,7 @@ describe('HCL parser', () => {
   it('reads heredocs, flush heredocs, and interpolation inside them', () => {
     const file = parseHcl(
       't.tf',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: HCL interpolation syntax
       'a = <<EOT\nline ${var.x}\n  two\nEOT\nb = <<-EOT\n    one\n      two\n    EOT\nc = 1\n',
     );
     const [a, b, c] = file.body.attributes;

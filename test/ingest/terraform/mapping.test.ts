@@ -26,6 +26,11 @@ function find(resources: Resource[], type: string, name?: string): Resource {
   return found;
 }
 
+/** The value of a read that is not unknown. */
+function known(read: ReturnType<typeof readWithDefaults>): unknown {
+  return read.state === 'unknown' ? read.expression : read.value;
+}
+
 function value(resource: Resource, path: string): unknown {
   const found = lookup(resource, path);
   return found.kind === 'present'
@@ -219,7 +224,7 @@ resource "azurerm_storage_container_immutability_policy" "worm" {
       'Microsoft.Storage/storageAccounts/blobServices/containers',
       'stphi/default/private',
     );
-    assert.equal(readWithDefaults(privateContainer, 'properties.publicAccess').value, 'None');
+    assert.equal(known(readWithDefaults(privateContainer, 'properties.publicAccess')), 'None');
     const service = find(resources, 'Microsoft.Storage/storageAccounts/blobServices');
     assert.equal(service.id, `${account.id}/blobServices/default`);
     assert.deepEqual(value(service, 'properties.deleteRetentionPolicy'), { enabled: true, days: 14 });
@@ -366,7 +371,7 @@ resource "azurerm_mssql_server_transparent_data_encryption" "tde" {
 }
 `);
     const server = find(resources, 'Microsoft.Sql/servers');
-    assert.equal(readWithDefaults(server, 'properties.publicNetworkAccess').value, 'Enabled');
+    assert.equal(known(readWithDefaults(server, 'properties.publicNetworkAccess')), 'Enabled');
     assert.equal(value(server, 'properties.minimalTlsVersion'), '1.0');
     const inventory = new Inventory(resources);
     const children = inventory.related(server, 'children').map((c) => c.type);
@@ -407,17 +412,18 @@ resource "azurerm_mssql_server_transparent_data_encryption" "tde" {
     assert.equal(value(cosmos('  local_authentication_enabled = false'), 'properties.disableLocalAuth'), true);
     assert.equal(value(cosmos('  local_authentication_disabled = true'), 'properties.disableLocalAuth'), true);
     const bare = cosmos('');
-    assert.equal(readWithDefaults(bare, 'properties.disableLocalAuth').value, false);
-    assert.equal(readWithDefaults(bare, 'properties.publicNetworkAccess').value, 'Enabled');
+    assert.equal(known(readWithDefaults(bare, 'properties.disableLocalAuth')), false);
+    assert.equal(known(readWithDefaults(bare, 'properties.publicNetworkAccess')), 'Enabled');
   });
 
   it('maps flexible servers: VNet delegation decides absent public access; CMK and geo backups', () => {
     const server = (body: string, type = 'azurerm_postgresql_flexible_server') =>
       load(`resource "${type}" "s" {\n  name = "psql"\n  ${RG}\n${body}\n}\n`)[0];
-    assert.equal(readWithDefaults(server(''), 'properties.network.publicNetworkAccess').value, 'Enabled');
+    assert.equal(known(readWithDefaults(server(''), 'properties.network.publicNetworkAccess')), 'Enabled');
     assert.equal(
-      readWithDefaults(server('  delegated_subnet_id = "/s/subnets/db"'), 'properties.network.publicNetworkAccess')
-        .value,
+      known(
+        readWithDefaults(server('  delegated_subnet_id = "/s/subnets/db"'), 'properties.network.publicNetworkAccess'),
+      ),
       'Disabled',
     );
     const cmk = server(
@@ -598,8 +604,8 @@ resource "azurerm_linux_web_app" "app" {
     assert.equal(custom['Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11'], 'False');
     const site = find(resources, 'Microsoft.Web/sites');
     assert.equal(value(site, 'properties.siteConfig.minTlsVersion'), '1.1');
-    assert.equal(readWithDefaults(site, 'properties.httpsOnly').value, false);
-    assert.equal(readWithDefaults(site, 'properties.siteConfig.ftpsState').value, 'Disabled');
+    assert.equal(known(readWithDefaults(site, 'properties.httpsOnly')), false);
+    assert.equal(known(readWithDefaults(site, 'properties.siteConfig.ftpsState')), 'Disabled');
     const auth = find(resources, 'Microsoft.Web/sites/config');
     assert.equal(auth.name, 'app1/authsettingsV2');
     assert.equal(value(auth, 'properties.httpSettings.requireHttps'), false);
