@@ -57,6 +57,13 @@ export interface RuleDefinition {
    * transparentDataEncryption). A streamed snapshot holds such subjects until every child has been seen.
    */
   children?: string[];
+  /**
+   * Other resources the check reads, declared so a streamed snapshot keeps them (src/rules/stream.ts): `types` are
+   * found by relation or by type anywhere (diagnostic settings on the subject, Sentinel onboarding of a workspace,
+   * workspace tables); `phiCensus` means the check asks whether a subscription holds PHI resources of some type.
+   * A stream holds these and evaluates the rule's subjects at its end.
+   */
+  related?: { types: string[]; phiCensus?: boolean };
   policies: PolicyReference[];
   remediation: Remediation;
   docs: RuleDocs;

@@ -4,6 +4,7 @@ import { type Inventory, parentId } from '../core/inventory.js';
 import type { Finding, Outcome, Resource, Verdict } from '../core/types.js';
 import { DEFAULTS, type DefaultEntry, readWithDefaults } from './defaults.js';
 import type { Rule, RuleContext } from './define.js';
+import { propagatedPhi } from './propagate.js';
 import { createClassifier } from './scope.js';
 
 export interface VerdictCounts {
@@ -51,6 +52,11 @@ export class Engine {
 
   rulesFor(type: string): readonly Rule[] {
     return this.rulesByType.get(type.toLowerCase()) ?? [];
+  }
+
+  /** PHI classification as the rules see it, against what `inventory` holds (a stream's census asks on arrival). */
+  isPhi(resource: Resource, inventory: Inventory): boolean {
+    return this.context(inventory).isPhi(resource);
   }
 
   /** True when some rule evaluates resources of this type (lets streaming callers skip the rest cheaply). */
@@ -109,15 +115,29 @@ export class Engine {
       inventory,
       config: this.options.config,
       // Child and extension resources (containers, firewall rules, diagnostic settings) share the classification
-      // of any ancestor: a container sits under blobServices/default under the tagged account.
+      // of any ancestor: a container sits under blobServices/default under the tagged account. PHI also flows to
+      // resources that serve PHI ones (src/rules/propagate.ts) unless classification.propagate is off.
       isPhi: (resource) => {
         for (let current: Resource | undefined = resource; current; ) {
-          if (classify(current)) return true;
+          if (classify(current) || propagated(current)) return true;
           const up: string | undefined = current.scope ?? parentId(current.id);
           current = up ? inventory.byId(up) : undefined;
         }
         return false;
       },
+    };
+    // A workspace is PHI when a PHI resource logs to it, which may ask about other resources: a resource already
+    // being decided counts as not (yet) PHI, which breaks cycles.
+    const visiting = new Set<string>();
+    const propagate = this.options.config.classification.propagate;
+    const propagated = (resource: Resource): boolean => {
+      if (!propagate || visiting.has(resource.id)) return false;
+      visiting.add(resource.id);
+      try {
+        return propagatedPhi(resource, context);
+      } finally {
+        visiting.delete(resource.id);
+      }
     };
     this.contextCache = { inventory, context };
     return context;

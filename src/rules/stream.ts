@@ -4,7 +4,11 @@
 // - small stubs of parents of rule subjects (PHI tags, publicNetworkAccess for "latent" labels);
 // - child resources that a rule reads from its subject (`Rule.children`, e.g. SQL TDE), and those subjects
 //   themselves until the end of the stream, since a child may arrive after its parent;
-// - a child that arrives before its parent, until the end.
+// - a child that arrives before its parent, until the end;
+// - resources of the types rules declare in `Rule.related` (diagnostic settings, Sentinel onboarding, Defender
+//   pricings...), whole, and those rules' subjects until the end; a subject classified PHI by its tags leaves a stub
+//   in memory, since a held resource may point at it (a diagnostic setting's target decides a workspace's PHI-ness);
+// - for rules that declare `related.phiCensus`, one PHI resource per subscription and type.
 // Held resources go to a HoldingArea: in memory by default, on disk for large snapshots (src/scan/spill.ts), so
 // that they do not grow the heap with the snapshot.
 import { Inventory, parentId } from '../core/inventory.js';
@@ -27,6 +31,13 @@ function readsChildrenOf(rule: Rule, type: string): boolean {
   return (rule.children ?? []).some((child) => parentTypeOf(child) === lower);
 }
 
+/** True when `rule` must see the whole stream before judging a resource of `type`. */
+function waitsFor(rule: Rule, type: string): boolean {
+  return rule.related !== undefined || readsChildrenOf(rule, type);
+}
+
+const SUBSCRIPTION = /^\/subscriptions\/([^/]+)/i;
+
 /** Where resources wait until the end of the stream. `drain` yields them in the order they were held. */
 export interface HoldingArea<T> {
   hold(item: T): void;
@@ -47,7 +58,7 @@ export class MemoryHoldingArea<T> implements HoldingArea<T> {
 
 export interface Held {
   resource: Resource;
-  /** `awaiting`: only the rules that read children are left; `counted`: the resource was already counted. */
+  /** `awaiting`: only the rules that wait for the end are left; `counted`: the resource was already counted. */
   step: 'all' | 'awaiting';
   counted: boolean;
 }
@@ -57,6 +68,11 @@ export class StreamingEvaluator {
   /** Types (lower-case) whose resources are parents of some type a rule evaluates. */
   private readonly parentTypes = new Set<string>();
   private readonly childTypes = new Set<string>();
+  /** Types (lower-case) some rule declares in `related`: kept whole. */
+  private readonly relatedTypes = new Set<string>();
+  /** Some rule asks which subscriptions hold PHI of which type; `counted` holds `subscription|type` keys seen. */
+  private readonly census: boolean;
+  private readonly counted = new Set<string>();
 
   constructor(
     private readonly engine: Engine,
@@ -68,21 +84,25 @@ export class StreamingEvaluator {
         for (let parent = parentTypeOf(type); parent; parent = parentTypeOf(parent)) this.parentTypes.add(parent);
       }
       for (const child of rule.children ?? []) this.childTypes.add(child.toLowerCase());
+      for (const related of rule.related?.types ?? []) this.relatedTypes.add(related.toLowerCase());
     }
+    this.census = engine.rules.some((rule) => rule.related?.phiCensus);
   }
 
   push(resource: Resource): void {
     const type = resource.type.toLowerCase();
-    if (this.childTypes.has(type)) this.related.add(resource);
+    const rules = this.engine.rulesFor(type);
+    const waiting = rules.filter((rule) => waitsFor(rule, type));
+    if (this.childTypes.has(type) || this.relatedTypes.has(type)) this.related.add(resource);
     else if (this.parentTypes.has(type)) this.related.add(stub(resource));
-    if (!this.engine.handles(type)) return;
+    else if (waiting.length > 0 && this.taggedPhi(resource)) this.related.add(stub(resource));
+    else if (this.census) this.count(resource);
+    if (rules.length === 0) return;
     const anchor = resource.scope ?? parentId(resource.id);
     if (anchor && !this.related.byId(anchor)) {
       this.held.hold({ resource, step: 'all', counted: false });
       return;
     }
-    const rules = this.engine.rulesFor(type);
-    const waiting = rules.filter((rule) => readsChildrenOf(rule, type));
     if (waiting.length === 0) {
       this.evaluate(resource);
       return;
@@ -96,8 +116,35 @@ export class StreamingEvaluator {
   async finish(): Promise<void> {
     for await (const { resource, step, counted } of this.held.drain()) {
       if (step === 'all') this.evaluate(resource);
-      else this.evaluate(resource, { only: (rule) => readsChildrenOf(rule, resource.type), counted: !counted });
+      else this.evaluate(resource, { only: (rule) => waitsFor(rule, resource.type), counted: !counted });
     }
+  }
+
+  /**
+   * PHI only through what the resource itself carries (tags): one known by id alone (resource group, name, type)
+   * classifies the same from the id a held resource points at, so it needs no stub.
+   */
+  private taggedPhi(resource: Resource): boolean {
+    if (!this.engine.isPhi(resource, this.related)) return false;
+    const bare: Resource = {
+      id: resource.id,
+      type: resource.type,
+      name: resource.name,
+      origin: resource.origin,
+      address: resource.address,
+    };
+    return !this.engine.isPhi(bare, this.related);
+  }
+
+  /** Keeps the first PHI workload of each subscription and type for rules that ask which PHI a subscription holds. */
+  private count(resource: Resource): void {
+    if (resource.scope !== undefined) return;
+    const subscription = SUBSCRIPTION.exec(resource.id)?.[1]?.toLowerCase();
+    if (!subscription) return;
+    const key = `${subscription}|${resource.type.toLowerCase()}`;
+    if (this.counted.has(key) || !this.engine.isPhi(resource, this.related)) return;
+    this.counted.add(key);
+    this.related.add(stub(resource));
   }
 
   private evaluate(resource: Resource, step?: Parameters<Engine['evaluateResource']>[3]): void {
@@ -118,6 +165,7 @@ function stub(resource: Resource): Resource {
     type: resource.type,
     name: resource.name,
     tags: resource.tags,
+    scope: resource.scope,
     properties,
     origin: resource.origin,
     address: resource.address,
