@@ -9,6 +9,7 @@ import { DATA_DEFAULTS } from './defaults/data.js';
 import { DATABASE_DEFAULTS } from './defaults/databases.js';
 import { IAM_DEFAULTS } from './defaults/iam.js';
 import { KEYVAULT_DEFAULTS } from './defaults/keyvault.js';
+import { LOG_DEFAULTS } from './defaults/log.js';
 import { STORAGE_DEFAULTS } from './defaults/storage.js';
 import { TLS_DEFAULTS } from './defaults/tls.js';
 import type { PathRead } from './define.js';
@@ -36,6 +37,7 @@ export const DEFAULTS: readonly DefaultEntry[] = [
   ...COMPUTE_DEFAULTS,
   ...DATA_DEFAULTS,
   ...BACKUP_DEFAULTS,
+  ...LOG_DEFAULTS,
 ];
 
 const API_VERSION = /^\d{4}-\d{2}-\d{2}/;
