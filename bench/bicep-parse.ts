@@ -1,3 +1,4 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the generated Bicep uses ${...} interpolation
 // In-process benchmark of the Bicep adapter: the lexer/parser alone, and parsing plus evaluation into Resources
 // (parseBicepTemplate, in memory), on synthetic AVM-style templates with a local module, and on the KICS Bicep
 // samples next to their ARM JSON twins (parseArmTemplate) for scale. Prints figures; asserts nothing.
