@@ -51,7 +51,7 @@ export function parseArmTemplate(input: ArmInput): IngestResult {
   }
   const supplied = input.parameters
     ? readParameterFile(parseJsonDocument(input.parameters.file, input.parameters.text))
-    : undefined;
+    : input.values && suppliedValues(input.values);
   const context = { ...DEFAULT_DEPLOYMENT_CONTEXT, ...input.context };
   const target: Target = {
     level: levelFromSchema(member(unwrapped.template, '$schema')) ?? 'resourceGroup',
@@ -66,6 +66,14 @@ export function parseArmTemplate(input: ArmInput): IngestResult {
   const frame = walker.frame(doc, unwrapped.template, target, target, supplied);
   walker.walk(frame, { frame }, unwrapped.template, unwrapped.prefix);
   return { resources: walker.resources, diagnostics: walker.sink.diagnostics };
+}
+
+function suppliedValues(values: ReadonlyMap<string, Value>): SuppliedParameters {
+  const supplied: SuppliedParameters = new Map();
+  for (const [name, value] of values) {
+    supplied.set(name.toLowerCase(), { name, init: (): SlotValue => ({ value, trace: [], known: true }) });
+  }
+  return supplied;
 }
 
 interface ParentResource {
