@@ -947,7 +947,7 @@ export class Evaluator {
   }
 
   /** Where a module instance deploys: its `scope`, or the parent's target at the module file's own level. */
-  moduleTarget(instance: ModuleInstance, file: BicepFile): Target {
+  moduleTarget(instance: ModuleInstance, targetScope: string | undefined): Target {
     const parent = instance.scope.target;
     const base: Target = { ...parent, deploymentName: this.moduleName(instance) };
     const scopeItem = property(instance.body, 'scope');
@@ -963,7 +963,7 @@ export class Evaluator {
         );
       }
     }
-    return { ...base, level: levelOf(file.targetScope) ?? 'resourceGroup' };
+    return { ...base, level: levelOf(targetScope) ?? 'resourceGroup' };
   }
 
   /** Values of a module's `params`, each evaluated on demand in the declaring file. */
@@ -1013,7 +1013,7 @@ export class Evaluator {
     instance.child = null;
     const resolved = this.files.resolve(instance.scope.file, instance.decl.path);
     if (resolved.kind !== 'bicep') return null;
-    const target = this.moduleTarget(instance, resolved.file);
+    const target = this.moduleTarget(instance, resolved.file.targetScope);
     instance.child = this.createScope(
       resolved.file,
       target,

@@ -2,11 +2,13 @@
 // canonical Resources exactly as the ARM adapter emits them for the compiled template, with Bicep addresses
 // (`storage`, `storage::blobService::container`, `network.resources.nsg[0]`) and per-value source locations.
 
+import { UserError } from '../../core/errors.js';
 import { getKey, isObject } from '../../core/path.js';
 import type { Resource, SourceLocation, Value, ValueObject } from '../../core/types.js';
 import { Unresolved } from '../../core/types.js';
 import { EvalFailure } from '../arm/functions.js';
 import type { Target } from '../arm/ids.js';
+import { parseArmTemplate } from '../arm/template.js';
 import { DEFAULT_DEPLOYMENT_CONTEXT, type DeploymentContext, type IngestResult } from '../types.js';
 import {
   Evaluator,
@@ -19,7 +21,7 @@ import {
 } from './evaluate.js';
 import type { BicepFile, FileSet } from './files.js';
 import { armParameterValues, bicepParamValues, describeResolved, usingOf } from './params.js';
-import type { Prov } from './values.js';
+import { isHandle, type Prov } from './values.js';
 
 const FIELDS = ['location', 'tags', 'sku', 'kind', 'identity', 'properties'] as const;
 const DEPLOYMENTS = 'microsoft.resources/deployments';
@@ -158,6 +160,49 @@ class Emitter {
     }
   }
 
+  /** An ARM JSON template deployed as a module: scanned by the ARM adapter with the module's parameter values. */
+  private jsonModule(instance: ModuleInstance, path: string, text: string): void {
+    const ev = this.evaluator;
+    const values = new Map<string, Value>();
+    for (const [name, { init }] of ev.moduleParams(instance)) {
+      const r = init();
+      values.set(name, isHandle(r.v) ? new Unresolved(`${instance.decl.name}.params.${name}`) : r.v);
+    }
+    const target = ev.moduleTarget(instance, undefined);
+    let result: IngestResult;
+    try {
+      result = parseArmTemplate({
+        file: path,
+        text,
+        values,
+        context: {
+          subscriptionId: target.subscriptionId,
+          resourceGroup: target.resourceGroup,
+          location: target.location,
+          tenantId: target.tenantId,
+          deploymentName: target.deploymentName,
+        },
+      });
+    } catch (error) {
+      if (!(error instanceof UserError)) throw error;
+      const at = error.at;
+      ev.diagnostics.push({
+        kind: 'parse-error',
+        file: at?.file ?? path,
+        line: at?.line,
+        column: at?.column,
+        message: error.message,
+      });
+      return;
+    }
+    for (const resource of result.resources) {
+      // `resources[0]` (classic) or a symbolic name (languageVersion 2.0), below the module's address.
+      const inner = resource.address.startsWith('resources') ? resource.address : `resources.${resource.address}`;
+      this.resources.push({ ...resource, address: `${instance.address}.${inner}` });
+    }
+    ev.diagnostics.push(...result.diagnostics);
+  }
+
   private emptyDeployment(instance: ResourceInstance): boolean {
     const item = property(instance.body, 'properties');
     if (!item) return false;
@@ -236,12 +281,7 @@ class Emitter {
         );
         return;
       case 'json':
-        ev.diagnose(
-          'not-scanned',
-          scope.file,
-          decl.pathStart,
-          `module ${instance.address} is the ARM template '${decl.path}', which is not scanned with these parameters; scan it separately`,
-        );
+        this.jsonModule(instance, resolved.path, resolved.text);
         return;
       case 'missing':
         ev.diagnose(

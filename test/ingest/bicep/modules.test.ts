@@ -174,7 +174,7 @@ resource sa 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'stkept' }
     const { resources, diagnostics } = bicep(main, {
       files: {
         'modules/broken.bicep': "resource x 'T@1' = {\n  name: 'x'\n  oops\n}\n",
-        'modules/template.json': '{}',
+        'modules/template.json': '{"a": 1}',
       },
     });
     assert.deepEqual(
@@ -186,9 +186,76 @@ resource sa 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'stkept' }
       [
         ['read-error', 'main.bicep', 2],
         ['parse-error', 'modules/broken.bicep', 4],
-        ['not-scanned', 'main.bicep', 4],
+        ['parse-error', 'modules/template.json', 1],
       ],
     );
+  });
+
+  it("scans an ARM JSON template used as a module with the module block's values", () => {
+    const template = JSON.stringify(
+      {
+        $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+        contentVersion: '1.0.0.0',
+        parameters: {
+          name: { type: 'string' },
+          tls: { type: 'string', defaultValue: 'TLS1_2' },
+          secret: { type: 'securestring' },
+        },
+        resources: [
+          {
+            type: 'Microsoft.Storage/storageAccounts',
+            apiVersion: '2023-01-01',
+            name: "[parameters('name')]",
+            properties: {
+              minimumTlsVersion: "[parameters('tls')]",
+              label: '[deployment().name]',
+              key: "[parameters('secret')]",
+            },
+          },
+        ],
+      },
+      null,
+      2,
+    );
+    const main = `
+param unknownName string
+module legacy 'modules/legacy.json' = {
+  name: 'legacy-deployment'
+  scope: resourceGroup('rg-legacy')
+  params: {
+    name: 'stlegacy'
+    tls: 'TLS1_0'
+    secret: 'never-printed'
+  }
+}
+module other 'modules/legacy.json' = {
+  name: 'other'
+  params: { name: unknownName }
+}
+`;
+    const { resources, diagnostics } = bicep(main, { files: { 'modules/legacy.json': template } });
+    assert.deepEqual(diagnostics, []);
+    assert.deepEqual(
+      resources.map((r) => [r.address, r.origin, r.file, r.id]),
+      [
+        [
+          'legacy.resources[0]',
+          'arm',
+          'modules/legacy.json',
+          `/subscriptions/${SUB}/resourceGroups/rg-legacy/providers/Microsoft.Storage/storageAccounts/stlegacy`,
+        ],
+        [
+          'other.resources[0]',
+          'arm',
+          'modules/legacy.json',
+          `${RG_ID}/providers/Microsoft.Storage/storageAccounts/unknownName`,
+        ],
+      ],
+    );
+    const properties = resources[0].properties as Record<string, unknown>;
+    assert.equal(properties.minimumTlsVersion, 'TLS1_0');
+    assert.equal(properties.label, 'legacy-deployment');
+    assert.ok(!JSON.stringify(resources).includes('never-printed'));
   });
 
   it('warns about params a module does not declare', () => {
