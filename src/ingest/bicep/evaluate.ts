@@ -27,6 +27,7 @@ import {
 
 const MAX_LOOP = 800; // ARM's limit on copy count, which Bicep loops compile to.
 const MAX_DEPTH = 64;
+const MAX_MODULE_DEPTH = 32;
 
 export const VIA_DEFAULT = 'parameter default';
 export const VIA_FILE = 'parameter file';
@@ -161,6 +162,8 @@ export class Scope {
     readonly target: Target,
     /** Prefix of the addresses of this scope's resources (`storage.resources.` inside module `storage`). */
     readonly prefix: string,
+    /** The scope whose module deploys this one. */
+    readonly parent?: Scope,
   ) {}
 }
 
@@ -199,6 +202,9 @@ const MISSING = new Unresolved('(no value)');
 export class Evaluator {
   readonly diagnostics: IngestDiagnostic[] = [];
   private readonly warned = new Set<string>();
+  /** Scopes of imported files, by file and target; files being imported now (cycle detection). */
+  private readonly imported = new Map<string, Scope>();
+  private readonly importing = new Set<string>();
 
   constructor(readonly files: FileSet) {}
 
@@ -250,8 +256,8 @@ export class Evaluator {
   // --- scopes --------------------------------------------------------------------------------------------------
 
   /** Declares a file's symbols in a new scope. `supplied` values win over parameter defaults. */
-  createScope(file: BicepFile, target: Target, prefix: string, supplied: Supplied | undefined): Scope {
-    const scope = new Scope(file, target, prefix);
+  createScope(file: BicepFile, target: Target, prefix: string, supplied: Supplied | undefined, parent?: Scope): Scope {
+    const scope = new Scope(file, target, prefix, parent);
     const env: Env = { scope };
     for (const statement of file.program.statements) {
       switch (statement.kind) {
@@ -324,7 +330,26 @@ export class Evaluator {
     const file = this.files.resolve(scope.file, from);
     let exporting: Scope | undefined;
     if (file.kind === 'bicep') {
-      exporting = this.createScope(file.file, scope.target, scope.prefix, undefined);
+      const path = file.file.path;
+      const key = `${path}|${scope.target.level}|${scope.target.subscriptionId}|${scope.target.resourceGroup}`;
+      exporting = this.imported.get(key);
+      if (!exporting && this.importing.has(path)) {
+        this.diagnose(
+          'warning',
+          scope.file,
+          fromStart,
+          `import cycle: '${from}' imports this file; its values are unknown here`,
+        );
+      } else if (!exporting) {
+        // Exported values do not depend on the importer's parameters: one scope per file and target serves all.
+        this.importing.add(path);
+        try {
+          exporting = this.createScope(file.file, scope.target, scope.prefix, undefined);
+        } finally {
+          this.importing.delete(path);
+        }
+        this.imported.set(key, exporting);
+      }
     } else if (file.kind === 'missing') {
       this.diagnose('read-error', scope.file, fromStart, `cannot read imported file '${from}' (${file.reason})`);
     }
@@ -1013,12 +1038,25 @@ export class Evaluator {
     instance.child = null;
     const resolved = this.files.resolve(instance.scope.file, instance.decl.path);
     if (resolved.kind !== 'bicep') return null;
+    let depth = 0;
+    for (let scope: Scope | undefined = instance.scope; scope; scope = scope.parent) {
+      if (scope.file.path === resolved.file.path || ++depth > MAX_MODULE_DEPTH) {
+        this.diagnose(
+          'warning',
+          instance.scope.file,
+          instance.decl.pathStart,
+          `module ${instance.address} deploys '${instance.decl.path}', which deploys it in turn (or modules nest more than ${MAX_MODULE_DEPTH} deep); not scanned again`,
+        );
+        return null;
+      }
+    }
     const target = this.moduleTarget(instance, resolved.file.targetScope);
     instance.child = this.createScope(
       resolved.file,
       target,
       `${instance.address}.resources.`,
       this.moduleParams(instance),
+      instance.scope,
     );
     return instance.child;
   }

@@ -268,3 +268,31 @@ module other 'modules/legacy.json' = {
     );
   });
 });
+
+describe('Bicep module and import cycles', () => {
+  it('stops at a module that deploys itself, with a warning', () => {
+    const main =
+      "module again 'main.bicep' = { name: 'again' }\nresource sa 'Microsoft.Storage/storageAccounts@2023-01-01' = { name: 'st' }\n";
+    const { resources, diagnostics } = bicep(main, { files: { 'main.bicep': main } });
+    assert.deepEqual(
+      resources.map((r) => r.address),
+      ['sa'],
+    );
+    assert.deepEqual(
+      diagnostics.map((d) => [d.kind, d.line]),
+      [['warning', 1]],
+    );
+  });
+
+  it('stops at files that import each other', () => {
+    const a = "import { b } from 'b.bicep'\n@export()\nvar a = 'A'\n";
+    const b = "import { a } from 'a.bicep'\n@export()\nvar b = 'B'\n";
+    const main = "import { a } from 'a.bicep'\nresource r 'Microsoft.Test/things@2020-01-01' = {\n  name: a\n}\n";
+    const { resources, diagnostics } = bicep(main, { files: { 'a.bicep': a, 'b.bicep': b } });
+    assert.equal(resources[0].name, 'A');
+    assert.deepEqual(
+      diagnostics.map((d) => [d.kind, d.file]),
+      [['warning', 'b.bicep']],
+    );
+  });
+});
