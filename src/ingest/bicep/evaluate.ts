@@ -723,6 +723,17 @@ export class Evaluator {
         if (fn) return this.callUser(fn, imported.scope, expr, env);
       }
     }
+    if (expr.name.toLowerCase() === 'nameof' && expr.args.length === 1) {
+      // nameof(symbol.property): the last name written, as a string (Bicep 0.34+).
+      const arg = expr.args[0];
+      const name =
+        arg.kind === 'ident' || arg.kind === 'member' || arg.kind === 'child'
+          ? arg.name
+          : arg.kind === 'index' && arg.index.kind === 'string'
+            ? arg.index.value
+            : undefined;
+      if (name !== undefined) return { v: name, p: this.here(expr, env) };
+    }
     const builtin = bicepFunction(expr.name);
     if (!builtin) {
       this.diagnose('warning', env.scope.file, expr.start, `unknown function '${expr.name}'; its value is not known`);

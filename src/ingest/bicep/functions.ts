@@ -172,6 +172,12 @@ const OWN: Record<string, BicepFunction> = {
   },
   // Values only known where the deployment runs: never read the scanning machine's environment or a vault.
   readenvironmentvariable: unknown,
+  // Known functions whose values this scanner does not compute (time, URI parsing, directory listings).
+  datetimetoepoch: unknown,
+  datetimefromepoch: unknown,
+  builduri: unknown,
+  parseuri: unknown,
+  loaddirectoryfileinfo: unknown,
   getsecret: secret,
   externalinput: unknown,
   loadtextcontent: strict((args, ctx) => {

@@ -58,6 +58,15 @@ const PUNCTUATION = [
   '|',
 ];
 
+/** Punctuation by first character code, longest first. */
+const PUNCTUATION_BY_CHAR = new Map<number, string[]>();
+for (const punct of PUNCTUATION) {
+  const code = punct.charCodeAt(0);
+  const list = PUNCTUATION_BY_CHAR.get(code) ?? [];
+  list.push(punct);
+  PUNCTUATION_BY_CHAR.set(code, list);
+}
+
 function isIdentStart(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 95;
 }
@@ -167,7 +176,7 @@ export class Lexer {
     if (c === 39) return this.string(start, nl);
     // `$'''...${x}...'''`: a multi-line string with interpolation (Bicep 0.31+).
     if (c === 36 && text.startsWith("'''", start + 1)) return this.multiline(start, start + 1, nl, true);
-    for (const punct of PUNCTUATION) {
+    for (const punct of PUNCTUATION_BY_CHAR.get(c) ?? []) {
       if (text.startsWith(punct, start)) {
         this.pos = start + punct.length;
         return { kind: 'punct', text: punct, start, end: this.pos, nl };

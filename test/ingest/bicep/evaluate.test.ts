@@ -107,6 +107,7 @@ describe('Bicep evaluator: expressions', () => {
     ["parseCidr('10.144.0.0/20').broadcast", '10.144.15.255'],
     ["cidrSubnet('10.144.0.0/20', 24, 3)", '10.144.3.0/24'],
     ["cidrHost('10.144.3.0/24', 0)", '10.144.3.1'],
+    ['nameof(flags.nested)', 'nested'],
   ];
   for (const [expression, expected] of table) {
     it(`${expression} = ${JSON.stringify(expected)}`, () => {
