@@ -11,8 +11,17 @@
 // - bicepEntryPoints(files): which discovered .bicep/.bicepparam files to load (modules are scanned through the
 //   files that use them, templates through their .bicepparam files).
 //
-// Syntax errors in the entry file throw an InputError (file:line:column, one line). Problems with modules
-// (unreadable, invalid, registry `br:`/`ts:` references) become IngestDiagnostics and the rest is still scanned.
+// Resources: origin 'bicep'; type/name/id/apiVersion as the ARM adapter gives them for the compiled template;
+// `address` is the symbolic path (`sa`, `sa::blob::container[0]`, `storage.resources.sa`); `file`/`at` name the
+// file that declares the resource (a module's own file); `locations`/`via` point where each value is written (the
+// resource body, a parameter default, a variable, a module block, the .bicepparam or parameter file). ARM JSON
+// templates used as local modules are scanned by the ARM adapter with the module's values (origin 'arm').
+//
+// Errors: syntax errors in the entry file throw an InputError (file:line:column, one line). Module problems become
+// IngestDiagnostics and the rest is still scanned: registry (`br:`, `br/<alias>:`) and template-spec (`ts:`) modules
+// are `not-scanned` at the module's path; unreadable files `read-error`; syntax errors in modules `parse-error`.
+// Values only known at deployment (reference(), resource properties other than id/name/type/apiVersion, list*(),
+// readEnvironmentVariable(), getSecret(), @secure() parameters) are Unresolved with the Bicep expression text.
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, normalize } from 'node:path';
 import { InputError } from '../../core/errors.js';
