@@ -24,7 +24,7 @@ export const IAM_DEFAULTS: DefaultEntry[] = [
     type: 'microsoft.graph/conditionalAccessPolicy',
     path: 'properties.sessionControls.signInFrequency',
     value: null,
-    because: 'absent; no sign-in frequency: the Entra default session lifetime applies (rolling window, up to 90 days)',
+    because: 'absent; the Entra default session lifetime applies (rolling window, up to 90 days)',
     source:
       'rules.yaml PHI-IAM-006 ("sessionControls absent -> default Entra session lifetime (rolling, up to 90 days)"); controls.md C3 (signInFrequencySessionControl)',
   },

@@ -208,6 +208,8 @@ export default defineRule({
   ],
   phiScoped: false,
   types: [SERVICE_PRINCIPAL, APPLICATION, PERMISSION_GRANT],
+  // Separate assignment records, the Microsoft Graph service principal and grant clients are looked up by id.
+  related: { types: [APP_ROLE_ASSIGNMENT, SERVICE_PRINCIPAL] },
   policies: [],
   remediation: {
     az: 'az rest --method delete --url "https://graph.microsoft.com/v1.0/servicePrincipals/$SP_OBJECT_ID/appRoleAssignments/$ASSIGNMENT_ID"\naz ad app permission delete --id "$APP_ID" --api 00000003-0000-0000-c000-000000000000 --api-permissions "$PERMISSION_GUID"',
@@ -223,7 +225,7 @@ export default defineRule({
     unresolvable:
       "Templates (Terraform azuread): a requested high-risk application permission with no declared app role assignment of it -> unknown (consent may be granted out of band); with one -> fail. A configured permission name that resolves to no GUID (neither the built-in table nor the Graph service principal's appRoles in the snapshot) makes unidentified Graph app roles unknown. A snapshot collected without Application.Read.All/Directory.Read.All simply lacks these objects. iam.exceptions are not read by the rule (waivers with expiry belong to governance).",
     crossResource:
-      'Separate appRoleAssignment records are linked to their principal by the snapshot adapter. Without the Microsoft Graph service principal in the snapshot, assignments are matched by the permission GUID and delegated grants by permission name, and the message says so. Streaming scans see separate assignment records only when they precede their service principal; inline expansion always works.',
+      'Separate appRoleAssignment records are linked to their principal by the snapshot adapter. Without the Microsoft Graph service principal in the snapshot, assignments are matched by the permission GUID and delegated grants by permission name, and the message says so. Streamed scans hold assignment records and service principals (`related`) and evaluate the subjects at the end.',
     references: [
       CONTROLS_C1,
       `${GRAPH_DOCS}/resources/approleassignment.md; api/serviceprincipal-list-approleassignments.md; api/oauth2permissiongrant-list.md; api/application-get.md (requiredResourceAccess)`,

@@ -4,6 +4,7 @@ import {
   assignmentScope,
   BROAD_SCOPES,
   describeScope,
+  PRINCIPAL_TYPES,
   plain,
   principalOf,
   ROLE_ASSIGNMENT,
@@ -37,6 +38,8 @@ export default defineRule({
   ],
   phiScoped: false,
   types: [ROLE_ASSIGNMENT],
+  // Principals are resolved through the Graph objects; custom role names through their definitions.
+  related: { types: PRINCIPAL_TYPES },
   policies: [
     {
       id: '339353f6-2387-4a45-abe4-7f529d121046',
@@ -65,7 +68,7 @@ export default defineRule({
     unresolvable:
       'An unresolved scope or role -> unknown unless the other one already makes the assignment compliant; an unresolved principal with a privileged role at a broad scope -> unknown.',
     crossResource:
-      'Scope comes from properties.scope (live), the resource the assignment extends (templates), or the assignment id. Inherited assignments are evaluated once, at their own scope. Guest detection needs the Graph user in the same scan (streamed snapshots only see it when it is held). iam.exceptions are not read by the rule (waivers with expiry belong to governance).',
+      'Scope comes from properties.scope (live), the resource the assignment extends (templates), or the assignment id. Inherited assignments are evaluated once, at their own scope. Guest detection needs the Graph user in the same scan (declared in `related`, so streamed snapshots hold users). iam.exceptions are not read by the rule (waivers with expiry belong to governance).',
     references: [
       CONTROLS_C2,
       `${AUTHORIZATION_SWAGGER} RoleAssignmentProperties (roleDefinitionId, principalId, principalType, scope, condition)`,

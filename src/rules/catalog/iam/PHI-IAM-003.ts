@@ -44,6 +44,8 @@ export default defineRule({
   ],
   phiScoped: false,
   types: [ROLE_DEFINITION],
+  // Assignments of the role are counted as evidence.
+  related: { types: [ROLE_ASSIGNMENT] },
   policies: [
     {
       id: 'a451c1ef-c6ca-483d-87ed-f49761e3ffb5',

@@ -6,6 +6,7 @@ import {
   BROAD_SCOPES,
   BUILT_IN_ROLES,
   describeScope,
+  PRINCIPAL_TYPES,
   plain,
   principalOf,
   ROLE_ASSIGNMENT,
@@ -79,6 +80,8 @@ export default defineRule({
   ],
   phiScoped: true,
   types: [ROLE_ASSIGNMENT],
+  // Principals and custom role names as PHI-IAM-002; whether a subscription holds PHI.
+  related: { types: PRINCIPAL_TYPES, phiCensus: true },
   policies: [],
   remediation: {
     az: 'az role assignment create --assignee-object-id "$PRINCIPAL" --role "Storage Blob Data Reader" --scope "$SA_ID/blobServices/default/containers/$C"\naz role assignment delete --ids "$BROAD_ASSIGNMENT_ID"',

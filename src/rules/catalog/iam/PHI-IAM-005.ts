@@ -1,6 +1,6 @@
 import { getKey, isObject } from '../../../core/path.js';
 import { defineRule } from '../../define.js';
-import { evaluatePolicy, type Requirement } from './ca.js';
+import { CA_RELATED, evaluatePolicy, type Requirement } from './ca.js';
 import { CONDITIONAL_ACCESS_POLICY, field, hasText, str, strings } from './graph.js';
 import { CONTROLS_C3, ENTRA_SNAPSHOT, GRAPH_DOCS } from './refs.js';
 
@@ -63,6 +63,8 @@ export default defineRule({
   ],
   phiScoped: true,
   types: [CONDITIONAL_ACCESS_POLICY],
+  // The verdict needs every policy of the tenant, and the PHI apps' service principals and assignments.
+  related: { types: CA_RELATED },
   policies: [],
   remediation: {
     az: 'az rest --method post --url https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies --body @ca-phi-mfa.json\naz rest --method patch --url "https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies/$POLICY_ID" --body \'{"state":"enabled"}\'',
@@ -77,7 +79,7 @@ export default defineRule({
     absent:
       'No policy includes the app -> fail (carried by the lowest-id policy). A snapshot with no Conditional Access policy at all has no subject for this rule and reports nothing: collect /identity/conditionalAccess/policies (Policy.Read.All) so that absence is visible. clientAppTypes absent (Graph requires it) -> unknown.',
     unresolvable:
-      'classification.phi_apps empty -> unknown (on one policy). Users scoped to groups, users or roles instead of "All" -> covered only when the app\'s service principal requires assignment (appRoleAssignmentRequired true) and every assigned principal (appRoleAssignedTo) is included; appRoleAssignmentRequired false -> fail; service principal or its assignments not in the scan -> unknown. A streamed snapshot that does not hold all policies together -> unknown.',
+      'classification.phi_apps empty -> unknown (on one policy). Users scoped to groups, users or roles instead of "All" -> covered only when the app\'s service principal requires assignment (appRoleAssignmentRequired true) and every assigned principal (appRoleAssignedTo) is included; appRoleAssignmentRequired false -> fail; service principal or its assignments not in the scan -> unknown. An inventory that does not hold the tenant policies together (the subject itself missing from it) -> unknown rather than a guess; streamed scans hold them (`related`) and evaluate the policies at the end.',
     crossResource:
       'Needs every Conditional Access policy of the tenant plus the PHI apps\' service principals and their appRoleAssignedTo. Security Defaults alone (MFA only "when necessary") does not count. Policies are in PHI scope when classification.phi_apps is not empty.',
     references: [

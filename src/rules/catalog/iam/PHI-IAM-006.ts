@@ -1,6 +1,6 @@
 import { asBoolean, getKey, isObject, sameText } from '../../../core/path.js';
 import { defineRule } from '../../define.js';
-import { evaluatePolicy, type Requirement } from './ca.js';
+import { CA_RELATED, evaluatePolicy, type Requirement } from './ca.js';
 import { CONDITIONAL_ACCESS_POLICY, str } from './graph.js';
 import { CONTROLS_C3, ENTRA_SNAPSHOT, GRAPH_DOCS } from './refs.js';
 
@@ -75,6 +75,8 @@ export default defineRule({
   ],
   phiScoped: true,
   types: [CONDITIONAL_ACCESS_POLICY],
+  // The verdict needs every policy of the tenant, and the PHI apps' service principals and assignments.
+  related: { types: CA_RELATED },
   policies: [],
   remediation: {
     az: 'az rest --method patch --url "https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies/$POLICY_ID" \\\n  --body \'{"sessionControls":{"signInFrequency":{"isEnabled":true,"type":"hours","value":8,"authenticationType":"primaryAndSecondaryAuthentication","frequencyInterval":"timeBased"}}}\'',
@@ -88,7 +90,7 @@ export default defineRule({
     absent:
       'sessionControls or signInFrequency absent (or null) -> the Entra default session lifetime applies (rolling window, up to 90 days) -> the policy does not limit the session.',
     unresolvable:
-      'As PHI-IAM-005 (empty classification.phi_apps, group-scoped users, streamed snapshot without all policies -> unknown).',
+      'As PHI-IAM-005 (empty classification.phi_apps, group-scoped users, an inventory without the tenant policies -> unknown).',
     crossResource:
       'Application idle timeouts (App Service / EHR front end) are the primary automatic-logoff control and are not visible here; this rule covers re-authentication only.',
     references: [

@@ -9,16 +9,28 @@
 // Block policies (grant "block", e.g. legacy authentication) are not attempts at MFA or session limits: they are
 // left out, except as the legacy-authentication block that lets a browser + mobile/desktop policy count.
 // A policy with nothing to say about any PHI app is not applicable. This needs every policy of the tenant: when the
-// subject is not in the inventory (a streamed snapshot holds no policies), the rule cannot see the others and
-// reports needs-review instead of guessing.
+// subject is not in the inventory (a caller that did not hold the policies together), the rule cannot see the others
+// and reports needs-review instead of guessing. Streamed scans hold them (CA_RELATED) and evaluate at the end.
 import type { Config } from '../../../core/config.js';
 import type { Inventory } from '../../../core/inventory.js';
 import { asBoolean, getKey, isObject, sameText } from '../../../core/path.js';
 import { type Outcome, type Resource, Unresolved, type Value, type ValueObject } from '../../../core/types.js';
 import { failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
-import { assignedPrincipals, CONDITIONAL_ACCESS_POLICY, field, hasText, servicePrincipalOf, strings } from './graph.js';
+import {
+  APP_ROLE_ASSIGNMENT,
+  assignedPrincipals,
+  CONDITIONAL_ACCESS_POLICY,
+  field,
+  hasText,
+  SERVICE_PRINCIPAL,
+  servicePrincipalOf,
+  strings,
+} from './graph.js';
 
 export type PhiApp = { appId: string; name?: string };
+
+/** What the Conditional Access rules read besides their subject (declared so streamed scans hold them). */
+export const CA_RELATED = [CONDITIONAL_ACCESS_POLICY, SERVICE_PRINCIPAL, APP_ROLE_ASSIGNMENT];
 
 /** How one policy relates to one PHI app. */
 export type Coverage =
@@ -340,16 +352,19 @@ function resultsFor(app: PhiApp, policies: readonly Resource[], context: RuleCon
 export function evaluatePolicy(policy: Resource, context: RuleContext, evaluation: Evaluation): Outcome[] {
   const { inventory, config } = context;
   const policies = policiesIn(inventory);
-  if (!policies.includes(policy)) {
+  // By id: a streamed scan may hand the subject back from its spill file as a copy of the held record.
+  const self = (other: Resource | undefined) =>
+    other !== undefined && other.id.toLowerCase() === policy.id.toLowerCase();
+  if (!policies.some(self)) {
     return [
       unknown(
         { path: 'properties', expression: 'Conditional Access policies of the tenant', at: policy.at },
-        `whether a PHI application is covered by ${evaluation.control} depends on every Conditional Access policy of the tenant, and this scan did not hold them together (snapshots are evaluated record by record as they stream)`,
+        `whether a PHI application is covered by ${evaluation.control} depends on every Conditional Access policy of the tenant, and this evaluation did not hold them together`,
       ),
     ];
   }
   const apps = config.classification.phiApps;
-  const anchor = anchorOf(policies) === policy;
+  const anchor = self(anchorOf(policies));
   if (apps.length === 0) {
     return anchor
       ? [
@@ -363,7 +378,7 @@ export function evaluatePolicy(policy: Resource, context: RuleContext, evaluatio
   const outcomes: Outcome[] = [];
   for (const app of apps) {
     const results = resultsFor(app, policies, context, evaluation);
-    const mine = results.find((r) => r.policy === policy)?.result ?? { kind: 'unrelated' };
+    const mine = results.find((r) => self(r.policy))?.result ?? { kind: 'unrelated' };
     const covering = results.filter((r) => r.result.kind === 'covers');
     const open = results.filter((r) => r.result.kind === 'unknown');
     const targeting = results.filter((r) => r.result.kind === 'gap');

@@ -9,6 +9,9 @@ import { field, isGuid, SERVICE_PRINCIPAL, str, USER } from './graph.js';
 export const ROLE_ASSIGNMENT = 'Microsoft.Authorization/roleAssignments';
 export const ROLE_DEFINITION = 'Microsoft.Authorization/roleDefinitions';
 
+/** What role assignment rules look up: Graph principals (kind, userType) and custom role definitions (names). */
+export const PRINCIPAL_TYPES = [SERVICE_PRINCIPAL, USER, 'microsoft.graph/group', ROLE_DEFINITION];
+
 /** Built-in roles by GUID (controls.md C2 and the RBAC built-in roles pages). */
 export const BUILT_IN_ROLES: Readonly<Record<string, string>> = {
   '8e3af657-a8ff-443c-a75c-2fe8c4bcb635': 'Owner',

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Config } from '../../../../src/core/config.js';
 import { defaultConfig } from '../../../../src/core/config.js';
+import { Inventory } from '../../../../src/core/inventory.js';
 import type { Finding } from '../../../../src/core/types.js';
 import { parseSnapshotText } from '../../../../src/ingest/snapshot/index.js';
 import rule from '../../../../src/rules/catalog/iam/PHI-IAM-005.js';
@@ -239,18 +240,36 @@ describe('PHI-IAM-005 placement of tenant-level outcomes', () => {
     );
   });
 
-  it("needs review in a streamed scan, which does not hold the tenant's policies together", () => {
+  it('gives the in-memory verdicts in a streamed scan (the stream holds every policy until its end)', async () => {
     const config = defaultConfig();
     config.classification.phiApps = [EHR_APP];
+    const records = [
+      caPolicy('ca-02', {}, ehrOnly),
+      caPolicy('ca-01', { state: 'disabled' }),
+      caPolicy('ca-03', { state: 'disabled' }),
+    ];
+    const resources = parseSnapshotText(JSON.stringify(records), 'entra.json').resources;
     const engine = new Engine([rule], { config, includePassed: true });
     const findings: Finding[] = [];
     const evaluator = new StreamingEvaluator(engine, (f) => findings.push(f));
-    const text = JSON.stringify([caPolicy('ca-01', { state: 'disabled' }), caPolicy('ca-02', {}, ehrOnly)]);
-    for (const resource of parseSnapshotText(text, 'entra.json').resources) evaluator.push(resource);
-    evaluator.finish();
+    for (const resource of resources) evaluator.push(resource);
+    await evaluator.finish();
+    const inMemory = new Engine([rule], { config, includePassed: true }).evaluate(new Inventory(resources));
+    assert.deepEqual(verdicts(findings), verdicts(inMemory));
+    assert.deepEqual(verdicts(findings), ['ca-02 pass']);
+  });
+
+  it("needs review rather than guessing when the inventory does not hold the subject's policy set", () => {
+    const config = defaultConfig();
+    config.classification.phiApps = [EHR_APP];
+    const [lonely, other] = parseSnapshotText(
+      JSON.stringify([caPolicy('ca-01', { state: 'disabled' }), caPolicy('ca-02', {}, ehrOnly)]),
+      'entra.json',
+    ).resources;
+    const findings = new Engine([rule], { config }).evaluateResource(lonely, new Inventory([other]));
     assert.deepEqual(
       findings.map((f) => f.status),
-      ['unknown', 'unknown'],
+      ['unknown'],
     );
     assert.match(findings[0].message, /every Conditional Access policy of the tenant/);
   });

@@ -5,9 +5,12 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseConfig } from '../../../../src/core/config.js';
 import { Inventory } from '../../../../src/core/inventory.js';
+import type { Finding } from '../../../../src/core/types.js';
 import { parseSnapshotText } from '../../../../src/ingest/snapshot/index.js';
 import { IAM_RULES } from '../../../../src/rules/catalog/iam/index.js';
 import { Engine } from '../../../../src/rules/engine.js';
+import { type Held, MemoryHoldingArea, StreamingEvaluator } from '../../../../src/rules/stream.js';
+import { DiskHoldingArea } from '../../../../src/scan/spill.js';
 
 const EXAMPLE = new URL('../../../../examples/contoso-health/', import.meta.url);
 const config = parseConfig(readFileSync(new URL('.phiguard.yaml', EXAMPLE), 'utf8'), '.phiguard.yaml');
@@ -83,5 +86,20 @@ describe('examples/contoso-health Entra ID snapshot', () => {
     assert.deepEqual(about('"Contoso Patient Portal"'), ['CA001 - All users - Require MFA']);
     assert.equal(findings.filter((f) => f.ruleId === 'PHI-IAM-006' && f.status === 'pass').length, 0);
     assert.equal(findings.filter((f) => f.status === 'unknown').length, 0);
+  });
+
+  it('gives the same verdicts streamed, in file order and reversed, held in memory or spilled to disk', async () => {
+    const key = (list: Finding[]) =>
+      list.map((f) => `${f.ruleId} ${f.status} ${f.resource.id} ${f.evidence.path}`).sort();
+    for (const order of [parsed.resources, [...parsed.resources].reverse()]) {
+      for (const held of [new MemoryHoldingArea<Held>(), new DiskHoldingArea<Held>()]) {
+        const streamed: Finding[] = [];
+        const engine = new Engine(IAM_RULES, { config, includePassed: true });
+        const evaluator = new StreamingEvaluator(engine, (f) => streamed.push(f), held);
+        for (const resource of order) evaluator.push(resource);
+        await evaluator.finish();
+        assert.deepEqual(key(streamed), key(findings));
+      }
+    }
   });
 });
