@@ -126,6 +126,36 @@ param j int = -1
     assert.equal(types[7]?.resourceType, 'Microsoft.Storage/storageAccounts@2023-01-01');
   });
 
+  it('reads discriminated and multi-line union types, inline object unions and additional-property types', () => {
+    const statements = parse(`
+type SiteMetric = {
+  resourceType: 'Microsoft.Web/sites'
+  metric:
+    | 'HealthCheckStatus'
+    | 'Http5xx'
+}
+@export()
+@discriminator('type')
+type IdentityType =
+  | {
+    type: 'SystemAssigned'
+  }
+  | {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      *: {}
+    }
+  }
+@discriminator('type')
+output out {type: 'foo', pop: bool} | {type: 'bar', quux: string} = obj
+type Metric = resource<'Microsoft.Web/sites@2022-03-01'>.properties
+`);
+    assert.deepEqual(
+      statements.map((s) => s.kind),
+      ['type', 'type', 'output', 'type'],
+    );
+  });
+
   it('reads resource bodies: existing, conditions, loops with index and filter, nested children', () => {
     const [resource] = parse(`
 resource sa 'Microsoft.Storage/storageAccounts@2023-01-01' existing = if (deploy) {
