@@ -82,6 +82,8 @@ function armName(id: string, values: ValueObject, address: string): string {
 export interface MapInput {
   type: string;
   address: string;
+  /** The id to give the resource (a plan's known ARM id); default: built by the mapping. */
+  id?: string;
   values: ValueObject;
   origin?: Origin;
   at: SourceLocation;
@@ -111,7 +113,7 @@ export function mapInstances(
     const mapping = MAPPINGS[input.type];
     if (!mapping) continue;
     const view = new View(input.values, input.origin, input.at);
-    const id = resourceId(input.type, 'managed', input.values, input.address, options);
+    const id = input.id ?? resourceId(input.type, 'managed', input.values, input.address, options);
     const context: MapContext = {
       version: options.version,
       address: input.address,
