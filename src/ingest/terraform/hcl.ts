@@ -85,9 +85,17 @@ export class HclFile {
     return this.#lines;
   }
 
+  /** Shared per offset: every instance of a counted resource reuses the locations of its expressions. */
+  #locations = new Map<number, SourceLocation>();
+
   location(node: Node | number): SourceLocation {
     const offset = typeof node === 'number' ? node : node.start;
-    return { file: this.file, ...this.lines.at(offset) };
+    let location = this.#locations.get(offset);
+    if (!location) {
+      location = { file: this.file, ...this.lines.at(offset) };
+      this.#locations.set(offset, location);
+    }
+    return location;
   }
 
   source(node: Node): string {

@@ -162,6 +162,7 @@ export interface DefaultSpec {
 }
 
 const AZURERM_DOCS = 'terraform-provider-azurerm website/docs/r';
+const DEFAULT_CACHE = new WeakMap<ProviderVersion, Map<string, { value: Value | undefined; because: string }>>();
 
 /** Writes one canonical resource. */
 export class Builder {
@@ -243,6 +244,22 @@ export class Builder {
 
   /** What the provider sends when the attribute is absent, for the configuration's azurerm major(s). */
   absent(path: string, spec: DefaultSpec): void {
+    // The same for every resource of a type in one scan: computed once.
+    const cacheKey = `${this.tfType}|${path}|${spec.attribute}|${JSON.stringify(spec.byMajor)}|${spec.note ?? ''}`;
+    let cache = DEFAULT_CACHE.get(this.version);
+    if (!cache) {
+      cache = new Map();
+      DEFAULT_CACHE.set(this.version, cache);
+    }
+    let entry = cache.get(cacheKey);
+    if (!entry) {
+      entry = this.resolveDefault(spec);
+      cache.set(cacheKey, entry);
+    }
+    this.defaults.set(locationKey(path), entry);
+  }
+
+  private resolveDefault(spec: DefaultSpec): { value: Value | undefined; because: string } {
     const { candidates, source } = this.version;
     const byMajor = spec.byMajor as Partial<Record<Major | 'all', Value | undefined>>;
     const valueFor = (major: Major): Value | undefined => ('all' in byMajor ? byMajor.all : byMajor[major]);
@@ -266,7 +283,7 @@ export class Builder {
       because = `absent; azurerm major version not pinned (${source}), so the least secure provider default applies: ${spec.attribute} ${shown(value)} (${listed}; ${docs})`;
     }
     if (spec.note) because += `; ${spec.note}`;
-    this.defaults.set(locationKey(path), { value, because });
+    return { value, because };
   }
 
   /** Drops default entries for paths that ended up set, so `read()` never mixes them up. */
