@@ -61,9 +61,11 @@ export interface RuleDefinition {
    * Other resources the check reads, declared so a streamed snapshot keeps them (src/rules/stream.ts): `types` are
    * found by relation or by type anywhere (diagnostic settings on the subject, Sentinel onboarding of a workspace,
    * workspace tables); `phiCensus` means the check asks whether a subscription holds PHI resources of some type.
-   * A stream holds these and evaluates the rule's subjects at its end.
+   * A stream holds these and evaluates the rule's subjects at its end. `keep` lists the only subject properties
+   * (under `properties`) the check reads: when every rule waiting on a type declares it, the stream holds a stub of
+   * the subject (identity, tags, kind, sku and these) instead of the whole resource.
    */
-  related?: { types: string[]; phiCensus?: boolean };
+  related?: { types: string[]; phiCensus?: boolean; keep?: string[] };
   policies: PolicyReference[];
   remediation: Remediation;
   docs: RuleDocs;

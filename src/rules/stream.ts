@@ -109,7 +109,8 @@ export class StreamingEvaluator {
     }
     const now = waiting.length < rules.length;
     if (now) this.evaluate(resource, { only: (rule) => !waiting.includes(rule) });
-    this.held.hold({ resource, step: 'awaiting', counted: now });
+    const keep = this.keepFor(type, waiting);
+    this.held.hold({ resource: keep ? stub(resource, keep) : resource, step: 'awaiting', counted: now });
   }
 
   /** Evaluates what waited for the end of the stream; call once, after the last push. */
@@ -118,6 +119,18 @@ export class StreamingEvaluator {
       if (step === 'all') this.evaluate(resource);
       else this.evaluate(resource, { only: (rule) => waitsFor(rule, resource.type), counted: !counted });
     }
+  }
+
+  private readonly keeps = new Map<string, string[] | undefined>();
+
+  /** The subject properties the waiting rules read, when all of them say (`related.keep`); else the whole resource. */
+  private keepFor(type: string, waiting: Rule[]): string[] | undefined {
+    if (!this.keeps.has(type)) {
+      const lists = waiting.map((rule) => rule.related?.keep);
+      const all = lists.every((list) => list !== undefined) ? [...new Set(lists.flat() as string[])] : undefined;
+      this.keeps.set(type, all);
+    }
+    return this.keeps.get(type);
   }
 
   /**
@@ -152,10 +165,10 @@ export class StreamingEvaluator {
   }
 }
 
-function stub(resource: Resource): Resource {
+function stub(resource: Resource, keep: readonly string[] = []): Resource {
   const properties: ValueObject = {};
   if (isObject(resource.properties)) {
-    for (const key of STUB_PROPERTIES) {
+    for (const key of [...STUB_PROPERTIES, ...keep]) {
       const value = getKey(resource.properties, key);
       if (value !== undefined) properties[key] = value;
     }
@@ -165,6 +178,10 @@ function stub(resource: Resource): Resource {
     type: resource.type,
     name: resource.name,
     tags: resource.tags,
+    kind: resource.kind,
+    sku: resource.sku,
+    location: resource.location,
+    apiVersion: resource.apiVersion,
     scope: resource.scope,
     properties,
     origin: resource.origin,

@@ -102,7 +102,7 @@ export default defineRule({
   phiScoped: true,
   types: [WORKSPACE, WORKSPACE_TABLE, DATA_EXPORT],
   children: [WORKSPACE_TABLE, DATA_EXPORT],
-  related: { types: [DIAGNOSTIC_SETTINGS, IMMUTABILITY_POLICY], phiCensus: true },
+  related: { types: [DIAGNOSTIC_SETTINGS, IMMUTABILITY_POLICY], phiCensus: true, keep: ['sku', 'retentionInDays'] },
   policies: [],
   remediation: {
     az: 'az monitor log-analytics workspace update -g "$RG" -n "$WS" --retention-time 730\naz monitor log-analytics workspace table update -g "$RG" --workspace-name "$WS" -n StorageBlobLogs --retention-time 730 --total-retention-time 2191',

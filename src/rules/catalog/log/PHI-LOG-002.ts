@@ -91,7 +91,7 @@ export default defineRule({
   phiScoped: true,
   types: [DIAGNOSTIC_SETTINGS, ...SUBJECT_TYPES],
   children: [MYSQL_CONFIGURATION],
-  related: { types: [DIAGNOSTIC_SETTINGS] },
+  related: { types: [DIAGNOSTIC_SETTINGS], keep: [] },
   policies: [
     {
       id: '7f89b1eb-583c-429a-8828-af049802c1d9',

@@ -30,7 +30,7 @@ export default defineRule({
   ],
   phiScoped: false,
   types: [KEY_VAULT, MANAGED_HSM, DIAGNOSTIC_SETTINGS],
-  related: { types: [DIAGNOSTIC_SETTINGS] },
+  related: { types: [DIAGNOSTIC_SETTINGS], keep: [] },
   policies: [
     {
       id: 'cf820ca0-f99e-4f3e-84fb-66e913812d21',

@@ -33,7 +33,7 @@ export default defineRule({
   ],
   phiScoped: true,
   types: [STORAGE_ACCOUNT, BLOB_SERVICE, DIAGNOSTIC_SETTINGS],
-  related: { types: [DIAGNOSTIC_SETTINGS] },
+  related: { types: [DIAGNOSTIC_SETTINGS], keep: [] },
   policies: [
     {
       id: 'b4fe1a3b-0715-4c6c-a5ea-ffc33cf823cb',

@@ -187,7 +187,10 @@ export default defineRule({
   phiScoped: false,
   types: [SERVER_AUDITING, DATABASE_AUDITING, SQL_SERVER],
   children: SQL_CHILDREN,
-  related: { types: [DIAGNOSTIC_SETTINGS, WORKSPACE, WORKSPACE_TABLE, DATA_EXPORT, IMMUTABILITY_POLICY] },
+  related: {
+    types: [DIAGNOSTIC_SETTINGS, WORKSPACE, WORKSPACE_TABLE, DATA_EXPORT, IMMUTABILITY_POLICY],
+    keep: ['state', 'storageEndpoint', 'retentionDays', 'isAzureMonitorTargetEnabled'],
+  },
   policies: [
     {
       id: '89099bee-89e0-4b26-a5f4-165451757743',

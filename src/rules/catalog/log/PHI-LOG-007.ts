@@ -117,7 +117,7 @@ export default defineRule({
   ],
   phiScoped: false,
   types: [DIAGNOSTIC_SETTINGS, LOG_PROFILE],
-  related: { types: [DIAGNOSTIC_SETTINGS, LOG_PROFILE], phiCensus: true },
+  related: { types: [DIAGNOSTIC_SETTINGS, LOG_PROFILE], phiCensus: true, keep: [] },
   policies: [
     {
       id: '2465583e-4e78-4c15-b6be-a36cbc7c8b0f',

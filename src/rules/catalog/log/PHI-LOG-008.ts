@@ -109,7 +109,11 @@ export default defineRule({
   ],
   phiScoped: true,
   types: [PRICING],
-  related: { types: [PRICING, STORAGE_DEFENDER_SETTINGS], phiCensus: true },
+  related: {
+    types: [PRICING, STORAGE_DEFENDER_SETTINGS],
+    phiCensus: true,
+    keep: ['pricingTier', 'subPlan', 'extensions'],
+  },
   policies: [
     {
       id: '640d2586-54d2-465f-877f-9ffc1d2109f4',

@@ -49,7 +49,7 @@ export default defineRule({
   ],
   phiScoped: true,
   types: [WORKSPACE, ONBOARDING_STATE, SOLUTION, ALERT_RULE],
-  related: { types: [DIAGNOSTIC_SETTINGS, ONBOARDING_STATE, SOLUTION, ALERT_RULE], phiCensus: true },
+  related: { types: [DIAGNOSTIC_SETTINGS, ONBOARDING_STATE, SOLUTION, ALERT_RULE], phiCensus: true, keep: [] },
   policies: [],
   remediation: {
     az: `az rest --method put --url "https://management.azure.com\${WS_ID}/providers/Microsoft.SecurityInsights/onboardingStates/default?api-version=2024-09-01" --body '{"properties":{}}'`,
