@@ -31,6 +31,24 @@ export interface RuleException {
   reason: string;
   expires?: string;
   ticket?: string;
+  approver?: string;
+  /** Where the entry is written in the config, so a waived finding can point at it. */
+  at?: { line: number; column: number };
+}
+
+/** Waiver fields that `waivers.require` can make mandatory (a reason always is). */
+export const WAIVER_FIELDS = ['expires', 'ticket', 'approver'] as const;
+export type WaiverField = (typeof WAIVER_FIELDS)[number];
+
+/** A `YYYY-MM-DD` calendar date as UTC midnight, or undefined when malformed (2026-02-30 included). */
+export function calendarDate(text: string): Date | undefined {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return undefined;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
+    ? date
+    : undefined;
 }
 
 export interface Config {
@@ -91,6 +109,13 @@ export interface Config {
     failOn: Severity | 'none';
     /** Globs (relative to the scanned root) that discovery skips, in addition to .gitignore. */
     exclude: string[];
+  };
+  /** Who may waive what (src/governance/waivers.ts). */
+  waivers: {
+    /** Inline waivers (comments, ARM metadata) for these rules (globs) or severities are ignored and reported. */
+    inline: { forbidRules: string[]; forbidSeverities: Severity[] };
+    /** Fields every waiver must carry besides its reason. */
+    require: WaiverField[];
   };
 }
 
@@ -159,6 +184,7 @@ export function defaultConfig(): Config {
     defender: { requiredPlans: 'auto' },
     terraform: { assumeAzurermMajor: 'auto' },
     scan: { failOn: 'high', exclude: [] },
+    waivers: { inline: { forbidRules: [], forbidSeverities: [] }, require: [] },
   };
 }
 
@@ -185,10 +211,11 @@ const SECTIONS: Record<string, string[]> = {
   defender: ['required_plans'],
   terraform: ['assume_azurerm_major'],
   scan: ['fail_on', 'exclude'],
+  waivers: ['inline', 'require'],
 };
 
 /** Typed access to a parsed YAML document; every mistake becomes a ConfigError at the offending node's line. */
-class Reader {
+export class Reader {
   private readonly lines: LineIndex;
   constructor(
     private readonly doc: ReturnType<typeof parseDocument>,
@@ -201,6 +228,36 @@ class Reader {
   error(node: Node | null | undefined, message: string, hint?: string): ConfigError {
     const offset = node?.range?.[0];
     return new ConfigError(message, { file: this.file, ...(offset === undefined ? {} : this.lines.at(offset)) }, hint);
+  }
+
+  /** Line and column of a node, for values that point back at the config (a waiver's source). */
+  where(node: Node | null | undefined): { line: number; column: number } | undefined {
+    const offset = node?.range?.[0];
+    return offset === undefined ? undefined : this.lines.at(offset);
+  }
+
+  /** A `YYYY-MM-DD` date; a malformed one is an error at its line (an unreadable expiry must not read as "never"). */
+  date(path: string[]): string | undefined {
+    const value = this.string(path);
+    if (value !== undefined && !calendarDate(value)) {
+      throw this.error(this.node(path), `${path.join('.')} must be a date YYYY-MM-DD`, `got "${value}"`);
+    }
+    return value;
+  }
+
+  /** A list whose entries must each be one of `allowed`; a wrong entry is an error at its own line. */
+  listOf<T extends string>(path: string[], allowed: readonly T[]): T[] | undefined {
+    const node = this.node(path);
+    const values = this.strings(path, node);
+    if (values === undefined) return undefined;
+    return values.map((value, index) => {
+      const match = allowed.find((a) => a === value.toLowerCase());
+      if (!match) {
+        const item = isSeq(node) ? (node.items[index] as Node) : node;
+        throw this.error(item, `${path.join('.')} entries must be one of ${allowed.join(', ')}`, `got "${value}"`);
+      }
+      return match;
+    });
   }
 
   node(path: (string | number)[]): Node | undefined {
@@ -403,13 +460,15 @@ export function parseConfig(text: string, file: string): Config {
   iam.exceptions = listOfMaps(
     read,
     ['iam', 'exceptions'],
-    ['rule', 'subject', 'reason', 'expires', 'ticket'],
+    ['rule', 'subject', 'reason', 'expires', 'ticket', 'approver'],
     (path) => ({
       rule: required(read, [...path, 'rule']),
       subject: required(read, [...path, 'subject']),
       reason: required(read, [...path, 'reason']),
-      expires: read.string([...path, 'expires']),
+      expires: read.date([...path, 'expires']),
       ticket: read.string([...path, 'ticket']),
+      approver: read.string([...path, 'approver']),
+      at: read.where(read.node(path)),
     }),
   );
   iam.maxSignInFrequencyHours = read.integer(['iam', 'max_sign_in_frequency_hours'], 1) ?? iam.maxSignInFrequencyHours;
@@ -435,16 +494,30 @@ export function parseConfig(text: string, file: string): Config {
 
   config.scan.failOn = read.oneOf(['scan', 'fail_on'], [...SEVERITIES, 'none'] as const) ?? config.scan.failOn;
   config.scan.exclude = read.strings(['scan', 'exclude']) ?? [];
+
+  read.checkKeys(['waivers', 'inline'], ['forbid_rules', 'forbid_severities']);
+  config.waivers.inline.forbidRules = read.strings(['waivers', 'inline', 'forbid_rules']) ?? [];
+  config.waivers.inline.forbidSeverities = read.listOf(['waivers', 'inline', 'forbid_severities'], SEVERITIES) ?? [];
+  config.waivers.require = read.listOf(['waivers', 'require'], WAIVER_FIELDS) ?? [];
+  for (const exception of iam.exceptions) {
+    const missing = config.waivers.require.find((field) => exception[field] === undefined);
+    if (missing) {
+      throw new ConfigError(`iam.exceptions entry for ${exception.rule} needs ${missing} (waivers.require)`, {
+        file,
+        ...exception.at,
+      });
+    }
+  }
   return config;
 }
 
-function required(read: Reader, path: (string | number)[]): string {
+export function required(read: Reader, path: (string | number)[]): string {
   const value = read.string(path.map(String));
   if (value === undefined) throw read.error(read.node(path.slice(0, -1)), `${path.join('.')} is required`);
   return value;
 }
 
-function listOfMaps<T>(read: Reader, path: string[], keys: string[], item: (path: string[]) => T): T[] {
+export function listOfMaps<T>(read: Reader, path: string[], keys: string[], item: (path: string[]) => T): T[] {
   const node = read.node(path);
   if (node === undefined) return [];
   if (!isSeq(node)) throw read.error(node, `${path.join('.')} must be a list`);
@@ -501,7 +574,7 @@ export function configToYamlObject(config: Config): Record<string, unknown> {
       break_glass_object_ids: iam.breakGlassObjectIds,
       privileged_roles: iam.privilegedRoles,
       graph_high_risk_permissions: iam.graphHighRiskPermissions,
-      exceptions: iam.exceptions,
+      exceptions: iam.exceptions.map(({ at: _at, ...exception }) => exception),
       max_sign_in_frequency_hours: iam.maxSignInFrequencyHours,
       accept_compliant_device_as_mfa: iam.acceptCompliantDeviceAsMfa,
     },
@@ -513,5 +586,12 @@ export function configToYamlObject(config: Config): Record<string, unknown> {
     defender: { required_plans: config.defender.requiredPlans },
     terraform: { assume_azurerm_major: config.terraform.assumeAzurermMajor },
     scan: { fail_on: config.scan.failOn, exclude: config.scan.exclude },
+    waivers: {
+      inline: {
+        forbid_rules: config.waivers.inline.forbidRules,
+        forbid_severities: config.waivers.inline.forbidSeverities,
+      },
+      require: config.waivers.require,
+    },
   };
 }

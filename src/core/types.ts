@@ -81,6 +81,8 @@ export interface Resource {
    * `value: undefined` means "not pinned". Consulted by `read()` before the table.
    */
   absentDefaults?: Map<string, { value: Value | undefined; because: string }>;
+  /** ARM resource `metadata` as declared. JSON has no comments, so inline waivers live in `metadata.phiguard.ignore`. */
+  metadata?: Value;
 }
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -122,6 +124,23 @@ export type Outcome =
 
 export type FindingStatus = 'fail' | 'unknown' | 'pass' | 'waived';
 
+/**
+ * The waiver that covers a finding (src/governance/waivers.ts). Only an `active` one waives it; an `expired` or
+ * `forbidden` one (inline waiver the config does not allow) stays attached to the failing finding to say why it
+ * came back.
+ */
+export interface FindingWaiver {
+  reason: string;
+  expires?: string;
+  ticket?: string;
+  approver?: string;
+  /** `inline` (a comment or ARM metadata beside the resource), `file` (.phiguard/waivers.yaml) or `config` (iam.exceptions). */
+  source: 'inline' | 'file' | 'config';
+  /** Where the waiver is written, `file:line`. */
+  at: string;
+  state: 'active' | 'expired' | 'forbidden';
+}
+
 /** The JSON findings contract (spec/cli.md, docs/findings.schema.json). */
 export interface Finding {
   ruleId: string;
@@ -138,4 +157,7 @@ export interface Finding {
   /** Whether the subject was in PHI scope when evaluated. */
   phi: boolean;
   labels?: string[];
+  waiver?: FindingWaiver;
+  /** Matched an entry of `--baseline`: known before, so `--fail-on` does not judge it. */
+  baselined?: boolean;
 }

@@ -22,6 +22,11 @@ export interface EngineOptions {
   config: Config;
   includePassed?: boolean;
   defaults?: readonly DefaultEntry[];
+  /**
+   * Sees each failing or unknown finding with the resource it is about, before anyone else: governance (waivers,
+   * baseline) needs the resource's declaration, tags and metadata, which a Finding does not carry.
+   */
+  annotate?: (finding: Finding, resource: Resource) => void;
 }
 
 /**
@@ -176,6 +181,7 @@ export class Engine {
       phi,
     };
     if (outcome.verdict === 'fail' && outcome.labels?.length) finding.labels = outcome.labels;
+    if (outcome.verdict !== 'pass') this.options.annotate?.(finding, resource);
     return finding;
   }
 }

@@ -287,6 +287,8 @@ class Walker {
       file: this.file,
       at: new LazyLocation(doc, container, key),
     };
+    // Kept only for governance (inline waivers in metadata.phiguard.ignore); rules never read it.
+    if (keys.metadata !== undefined) resource.metadata = field(keys.metadata);
     const { locations, via } = provenanceMaps(trace);
     resource.locations = locations;
     resource.via = via;
