@@ -42,6 +42,15 @@ function buildProgram(version: string): Command {
       (file: string, files: string[]) => [...files, file],
       [] as string[],
     )
+    .option(
+      '--waivers <file>',
+      'waivers file (default: .phiguard/waivers.yaml beside the config or in the scanned root)',
+    )
+    .option('--baseline <file>', 'findings in this baseline are known: --fail-on judges only new ones')
+    .option(
+      '--create-baseline <file>',
+      "write the scan's failures and reviews as a baseline (does not change the exit code)",
+    )
     .option('--no-store', 'do not record this scan in the store')
     .option('-q, --quiet', 'print only the report and errors')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
@@ -49,11 +58,15 @@ function buildProgram(version: string): Command {
       'after',
       `
 Exit codes: 0 clean, 1 failures at or above --fail-on, 2 usage/config/input error, 3 scan incomplete.
+Waived findings never fail the gate; with --baseline only new failures do. PHIGUARD_NOW=YYYY-MM-DD fixes the
+clock that decides waiver expiry (reproducible runs and tests).
 
 Examples:
   phiguard scan examples/contoso-health
   phiguard scan infra/ --format json --output findings.json --fail-on critical
-  phiguard scan main.json --parameters prod.parameters.json`,
+  phiguard scan main.json --parameters prod.parameters.json
+  phiguard scan infra/ --create-baseline .phiguard/baseline.json
+  phiguard scan infra/ --baseline .phiguard/baseline.json --format sarif:phiguard.sarif,table:-`,
     )
     .action(async (paths: string[], options) => {
       const { scanCommand } = await import('./scan.js');

@@ -4,12 +4,14 @@ import { stringify } from 'yaml';
 import { type Config, configToYamlObject, defaultConfig, parseConfig } from '../core/config.js';
 import { ConfigError } from '../core/errors.js';
 import type { Finding, Severity } from '../core/types.js';
+import { type BaselineEntry, baselinable, baselineEntry } from '../governance/baseline.js';
 import type { IngestDiagnostic } from '../ingest/types.js';
 import { jsonEnd, jsonFinding, jsonStart } from '../report/json.js';
 import { EXIT, exitCodeFor, type FailOn, FindingTotals } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import { RULES } from '../rules/catalog/index.js';
 import { runScan } from '../scan/run.js';
+import { openGovernance, scanClock, writeBaseline } from './governance.js';
 import { type OutputSink, openOutput } from './output.js';
 
 export interface ScanFlags {
@@ -21,6 +23,9 @@ export interface ScanFlags {
   includePassed?: boolean;
   parameters?: string;
   varFile?: string[];
+  waivers?: string;
+  baseline?: string;
+  createBaseline?: string;
   store?: boolean;
   quiet?: boolean;
   color?: boolean;
@@ -106,12 +111,15 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
   const targets = parseFormats(flags.format, flags.output);
   const color = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
   const progress = !flags.quiet && process.stderr.isTTY === true;
+  const now = scanClock();
+  const governance = openGovernance(flags, config, scanPaths, now);
+  const accepted: BaselineEntry[] = [];
 
   const totals = new FindingTotals();
   const collected: Finding[] = [];
   const keepAll = targets.some((t) => t.format === 'table');
   const jsonSinks: OutputSink[] = targets.filter((t) => t.format === 'json').map((t) => openOutput(t.path));
-  const header = { tool: { name: 'phiguard' as const, version }, scannedAt: new Date().toISOString() };
+  const header = { tool: { name: 'phiguard' as const, version }, scannedAt: now.toISOString() };
   for (const sink of jsonSinks) sink.write(jsonStart(header));
   let written = 0;
   const problems: string[] = [];
@@ -125,8 +133,11 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
       parametersFile: flags.parameters,
       varFiles: flags.varFile,
       includePassed: flags.includePassed,
+      waivers: governance.waivers,
+      baseline: governance.baseline,
       onFinding(finding) {
         totals.add(finding);
+        if (flags.createBaseline && baselinable(finding)) accepted.push(baselineEntry(finding));
         if (keepAll) collected.push(finding);
         for (const sink of jsonSinks) sink.write(jsonFinding(finding, written));
         written++;
@@ -147,7 +158,21 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
     throw error;
   }
 
+  if (flags.createBaseline) {
+    // A baseline of a partial scan would accept less than exists; the next full scan would then fail on the rest.
+    if (stats.incomplete) {
+      process.stderr.write(`phiguard: ${flags.createBaseline}: baseline not written: the scan is incomplete\n`);
+    } else {
+      await writeBaseline(flags.createBaseline, accepted);
+      if (!flags.quiet) {
+        process.stderr.write(
+          `phiguard: wrote ${flags.createBaseline} (${new Set(accepted.map((e) => e.fingerprint)).size} findings)\n`,
+        );
+      }
+    }
+  }
   const exitCode = exitCodeFor(totals, failOn, stats.incomplete);
+  const baseline = governance.baseline?.summary();
   const summary = {
     result: stats.incomplete ? 'incomplete' : exitCode === EXIT.findings ? 'fail' : 'pass',
     exitCode,
@@ -157,10 +182,18 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
     files: stats.files,
     resources: stats.resources,
     evaluatedResources: stats.evaluatedResources,
-    findings: { fail: totals.fail, unknown: totals.unknown, pass: totals.pass },
+    findings: {
+      fail: totals.fail,
+      unknown: totals.unknown,
+      pass: totals.pass,
+      waived: totals.waived,
+      baselined: totals.baselined,
+    },
     failedBySeverity: totals.failedBySeverity,
     unknownBySeverity: totals.unknownBySeverity,
     notApplicable: stats.verdicts['not-applicable'],
+    waivers: { file: governance.waiverFile ?? null, waived: totals.waived, expired: totals.expiredWaivers },
+    baseline: baseline ? { ...baseline, newFailedBySeverity: totals.newFailedBySeverity } : null,
     problems: stats.diagnostics,
   };
   for (const sink of jsonSinks) {
@@ -179,6 +212,7 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
       verdicts: stats.verdicts,
       problems,
       incomplete: stats.incomplete,
+      baseline,
       color: color && target.path === '-',
     });
     const sink = openOutput(target.path);

@@ -15,6 +15,8 @@ export interface TableContext {
   verdicts: { pass: number; fail: number; unknown: number; 'not-applicable': number };
   problems: string[];
   incomplete: boolean;
+  /** With `--baseline`: how many findings it held and how many of its entries are fixed. */
+  baseline?: { file: string; entries: number; baselined: number; new: number; fixed: number };
   color: boolean;
 }
 
@@ -110,7 +112,8 @@ export function renderTable(findings: readonly Finding[], context: TableContext)
     out.push(`Config: ${context.configSource}`);
   }
 
-  const failures = findings.filter((f) => f.status === 'fail');
+  // Baselined findings are listed on one line each further down: the sections above show what is new.
+  const failures = findings.filter((f) => f.status === 'fail' && !f.baselined);
   for (const severity of SEVERITIES) {
     const ofSeverity = failures.filter((f) => f.severity === severity);
     if (ofSeverity.length === 0) continue;
@@ -122,10 +125,45 @@ export function renderTable(findings: readonly Finding[], context: TableContext)
     }
   }
 
-  const reviews = findings.filter((f) => f.status === 'unknown');
+  const reviews = findings.filter((f) => f.status === 'unknown' && !f.baselined);
   if (reviews.length > 0) {
     out.push('', paint(color, '35', `NEEDS REVIEW (${reviews.length}): values phiguard cannot resolve statically`));
     for (const finding of [...reviews].sort(byLocation)) out.push(...findingLines(finding, color, '?'));
+  }
+
+  const waived = findings.filter((f) => f.status === 'waived');
+  if (waived.length > 0) {
+    out.push('', paint(color, '34', `WAIVED (${waived.length}): accepted risks, not judged by --fail-on`));
+    for (const finding of [...waived].sort(byLocation)) {
+      const w = finding.waiver;
+      out.push(`    w ${paint(color, '1', finding.ruleId)} ${finding.title}`);
+      out.push(`      ${finding.resource.name} (${finding.resource.type})  ${paint(color, '4', where(finding))}`);
+      if (w) {
+        const details = [
+          w.expires ? `expires ${w.expires}` : 'no expiry',
+          ...(w.ticket ? [`ticket ${w.ticket}`] : []),
+          ...(w.approver ? [`approved by ${w.approver}`] : []),
+          `${w.source} waiver at ${w.at}`,
+        ];
+        out.push(`      ${w.reason} (${details.join('; ')})`);
+      }
+    }
+  }
+
+  const baselined = findings.filter((f) => f.baselined);
+  if (baselined.length > 0) {
+    out.push(
+      '',
+      paint(
+        color,
+        '2',
+        `BASELINED (${baselined.length}): known in ${context.baseline?.file ?? 'the baseline'}, not judged by --fail-on`,
+      ),
+    );
+    for (const finding of [...baselined].sort(byLocation)) {
+      const state = finding.status === 'unknown' ? ' (needs review)' : '';
+      out.push(`    b ${finding.ruleId} ${finding.severity} ${finding.resource.name}  ${where(finding)}${state}`);
+    }
   }
 
   const passed = findings.filter((f) => f.status === 'pass');
@@ -148,15 +186,24 @@ export function renderTable(findings: readonly Finding[], context: TableContext)
   out.push(
     '',
     `Summary: ${totals.fail} failed${bySeverity ? ` (${bySeverity})` : ''}, ${totals.unknown} need review, ` +
+      (totals.waived > 0 ? `${totals.waived} waived, ` : '') +
       `${context.verdicts.pass} passed, ${context.verdicts['not-applicable']} not applicable` +
+      (totals.expiredWaivers > 0 ? `; ${totals.expiredWaivers} finding(s) with an expired waiver` : '') +
       (skipped > 0 ? `; ${skipped} file(s) skipped (not a recognised format)` : '') +
       (context.incomplete ? '; SCAN INCOMPLETE' : ''),
   );
+  if (context.baseline) {
+    const b = context.baseline;
+    out.push(
+      `Baseline ${b.file}: ${b.baselined} finding(s) still open, ${b.fixed} of ${b.entries} entries fixed (no longer found), ${b.new} new finding(s)`,
+    );
+  }
   const gate = totals.failuresAtOrAbove(context.failOn);
+  const what = context.baseline ? 'new failure(s)' : 'failure(s)';
   out.push(
     context.failOn === 'none'
       ? 'Gate: --fail-on none'
-      : `Gate: ${gate} failure(s) at or above ${context.failOn} -> ${gate > 0 ? 'FAIL' : 'pass'}`,
+      : `Gate: ${gate} ${what} at or above ${context.failOn} -> ${gate > 0 ? 'FAIL' : 'pass'}`,
   );
   return `${out.join('\n')}\n`;
 }

@@ -7,6 +7,8 @@ import type { Config } from '../core/config.js';
 import { InputError, LineIndex, UserError } from '../core/errors.js';
 import { Inventory } from '../core/inventory.js';
 import type { Finding, Resource } from '../core/types.js';
+import type { Baseline } from '../governance/baseline.js';
+import type { WaiverNotice, WaiverSet } from '../governance/waivers.js';
 import { classifyArmJson, parseArmTemplate } from '../ingest/arm/index.js';
 import { loadBicep, loadBicepParams } from '../ingest/bicep/index.js';
 import { detectSnapshot, readSnapshot } from '../ingest/snapshot/index.js';
@@ -40,6 +42,10 @@ export interface ScanOptions {
   /** Terraform variable files applied to every root module (`--var-file`), after terraform.tfvars. */
   varFiles?: string[];
   includePassed?: boolean;
+  /** Waivers applied to each failing or unknown finding before `onFinding` sees it. */
+  waivers?: WaiverSet;
+  /** Marks findings the baseline already holds (after waivers: a waived finding is not baselined). */
+  baseline?: Baseline;
   onFinding: (finding: Finding) => void;
   onDiagnostic?: (diagnostic: IngestDiagnostic) => void;
   onProgress?: (done: number, total: number, file: string) => void;
@@ -133,7 +139,29 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
     classified.push(entry);
   }
 
-  const engine = new Engine(options.rules, { config: options.config, includePassed: options.includePassed });
+  const { waivers, baseline } = options;
+  // Inline waivers are read from every scanned source up front, so a malformed one is an error even where nothing
+  // fails, and one that covers nothing is reported as unused.
+  for (const entry of classified) {
+    if (
+      entry.text !== undefined &&
+      (entry.kind === 'terraform' || entry.kind === 'bicep' || entry.kind === 'bicepparam')
+    ) {
+      waivers?.addSource(entry.file.path, entry.text);
+    }
+  }
+  const notify = (notice: WaiverNotice) => report({ kind: 'warning', ...notice });
+  const engine = new Engine(options.rules, {
+    config: options.config,
+    includePassed: options.includePassed,
+    annotate:
+      waivers || baseline
+        ? (finding, resource) => {
+            waivers?.apply(finding, resource, notify);
+            baseline?.mark(finding);
+          }
+        : undefined,
+  });
   const explicitParameters = options.parametersFile
     ? { file: options.parametersFile, text: await readUserFile(options.parametersFile) }
     : undefined;
@@ -223,7 +251,10 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
   options.onProgress?.(done, work.length, '');
 
   stats.resources += inventory.size;
+  if (waivers)
+    for (const resource of inventory.resources) if (resource.metadata !== undefined) waivers.addResource(resource);
   for (const finding of engine.evaluate(inventory)) options.onFinding(finding);
+  for (const notice of waivers?.unused() ?? []) notify(notice);
   stats.evaluatedResources = engine.evaluatedResources;
   stats.verdicts = { ...engine.counts };
   if (stats.resources === 0) stats.incomplete = true;
