@@ -18,6 +18,8 @@ export interface ReportContext {
   cwd: string;
   /** Absolute repository root: SARIF URIs are made relative to it, as GitHub code scanning requires. */
   srcRoot: string;
+  /** A baseline was applied (`--baseline`): findings without `baselined` are new, and only they meet --fail-on. */
+  baseline?: boolean;
 }
 
 /**
@@ -32,12 +34,20 @@ export interface WaiverNote {
   ticket?: string;
   approver?: string;
   source?: string;
-  file?: string;
+  /** Where the waiver is written, `file:line`. */
+  at?: string;
+  /** Only `active` waives; `expired` and `forbidden` stay attached to the failing finding to say why it is back. */
+  state?: string;
 }
 
 export function waiverOf(finding: Finding): WaiverNote | undefined {
   const waiver = (finding as Finding & { waiver?: unknown }).waiver;
   return typeof waiver === 'object' && waiver !== null ? (waiver as WaiverNote) : undefined;
+}
+
+/** Matched an entry of the baseline (`baselined` in the findings contract). */
+export function isBaselined(finding: Finding): boolean {
+  return (finding as Finding & { baselined?: unknown }).baselined === true;
 }
 
 /** One line summarising a waiver: reason, then expiry, ticket and approver when known. */
@@ -47,6 +57,7 @@ export function waiverText(waiver: WaiverNote | undefined): string {
   if (waiver.expires) parts.push(`expires ${waiver.expires}`);
   if (waiver.ticket) parts.push(`ticket ${waiver.ticket}`);
   if (waiver.approver) parts.push(`approved by ${waiver.approver}`);
+  if (waiver.state && waiver.state !== 'active') parts.push(`${waiver.state}, so not applied`);
   return parts.join('; ');
 }
 

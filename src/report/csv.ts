@@ -5,7 +5,7 @@
 // injection guidance). That includes negative numbers in `actual` (e.g. -1 retention days): the quote shows, the
 // value stays readable.
 import type { Finding } from '../core/types.js';
-import { valueText, waiverOf } from './context.js';
+import { isBaselined, valueText, waiverOf } from './context.js';
 
 export const CSV_COLUMNS = [
   'rule_id',
@@ -31,6 +31,8 @@ export const CSV_COLUMNS = [
   'waiver_expires',
   'waiver_ticket',
   'waiver_approver',
+  'waiver_state',
+  'baselined',
 ] as const;
 
 const FORMULA_START = /^[=+\-@\t\r]/;
@@ -68,6 +70,8 @@ function row(finding: Finding): string[] {
     waiver?.expires ?? '',
     waiver?.ticket ?? '',
     waiver?.approver ?? '',
+    waiver?.state ?? '',
+    String(isBaselined(finding)),
   ];
 }
 

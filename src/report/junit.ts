@@ -7,11 +7,13 @@
 // - unknown -> <skipped message="Needs review: ...">: it is not a failure (exit codes never count it) but must stay
 //              visible rather than pass.
 // - waived  -> <skipped message="Waived: <reason; expiry; ticket; approver>">: accepted risk, shown, not failed.
+// - a failure known from --baseline -> <skipped message="Known from the baseline: ...">, as the exit code ignores
+//   it; an expired waiver does not waive, so that finding is a <failure> that names the waiver.
 // - pass    -> an empty <testcase> (only with --include-passed).
 // Written by hand: escaping text and attributes (and dropping characters XML 1.0 forbids) is all it takes.
 import { hipaaTitle } from '../core/hipaa.js';
 import type { Finding } from '../core/types.js';
-import { type ReportContext, valueText, waiverOf, waiverText } from './context.js';
+import { isBaselined, type ReportContext, valueText, waiverOf, waiverText } from './context.js';
 import { RULE_DOCS_BASE } from './sarif.js';
 
 /** Characters outside XML 1.0's Char production (controls, lone surrogates, U+FFFE/U+FFFF) become U+FFFD. */
@@ -57,8 +59,16 @@ function details(finding: Finding): string {
     `Evidence: ${evidence.path} = ${valueText(evidence.actual)}${evidence.expected === null ? '' : ` (expected ${evidence.expected})`}`,
   ];
   if (finding.labels?.length) lines.push(`Labels: ${finding.labels.join(', ')}`);
+  const waiver = waiverOf(finding);
+  if (waiver) lines.push(`Waiver: ${waiverText(waiver)}${waiver.at ? ` (${waiver.at})` : ''}`);
+  if (isBaselined(finding)) lines.push('Baseline: known before (not judged by --fail-on)');
   lines.push(`Fingerprint: ${finding.fingerprint}`, `Docs: ${RULE_DOCS_BASE}${finding.ruleId}.md`);
   return lines.join('\n');
+}
+
+/** A <failure> is what the exit code judges: a failure not known from the baseline. */
+function fails(finding: Finding): boolean {
+  return finding.status === 'fail' && !isBaselined(finding);
 }
 
 interface Counts {
@@ -70,8 +80,8 @@ interface Counts {
 function count(findings: readonly Finding[]): Counts {
   return {
     tests: findings.length,
-    failures: findings.filter((f) => f.status === 'fail').length,
-    skipped: findings.filter((f) => f.status === 'unknown' || f.status === 'waived').length,
+    failures: findings.filter(fails).length,
+    skipped: findings.filter((f) => f.status !== 'pass' && !fails(f)).length,
   };
 }
 
@@ -85,15 +95,17 @@ function testcase(finding: Finding, name: string): string {
   })}`;
   if (finding.status === 'pass') return `${open}/>`;
   let outcome: string;
-  if (finding.status === 'fail') {
+  if (fails(finding)) {
     outcome = `<failure${attributes({ message: finding.message, type: finding.severity })}>${xmlText(details(finding))}</failure>`;
   } else {
     const reason =
       finding.status === 'waived'
         ? `Waived: ${waiverText(waiverOf(finding))}`
-        : /^needs review/i.test(finding.message)
-          ? finding.message
-          : `Needs review: ${finding.message}`;
+        : finding.status === 'fail'
+          ? `Known from the baseline: ${finding.message}`
+          : /^needs review/i.test(finding.message)
+            ? finding.message
+            : `Needs review: ${finding.message}`;
     outcome = `<skipped${attributes({ message: reason })}/>\n      <system-out>${xmlText(details(finding))}</system-out>`;
   }
   return `${open}>\n      ${outcome}\n    </testcase>`;

@@ -6,7 +6,7 @@
 // template cannot inject HTML, links or @-mentions into the comment.
 import { hipaaTitle } from '../core/hipaa.js';
 import { type Finding, SEVERITIES, type Severity, severityRank } from '../core/types.js';
-import { type ReportContext, valueText, waiverOf, waiverText } from './context.js';
+import { isBaselined, type ReportContext, valueText, waiverOf, waiverText } from './context.js';
 import { RULE_DOCS_BASE } from './sarif.js';
 
 /** GitHub's limit for an issue or pull-request comment body. */
@@ -61,14 +61,15 @@ function byLocation(a: Finding, b: Finding): number {
 function item(finding: Finding): string {
   const rule = `[${finding.ruleId}](${RULE_DOCS_BASE}${finding.ruleId}.md)`;
   const lines = [
-    `- **${rule}** ${escapeMarkdown(finding.title)} · ${code(finding.resource.name)} · ${code(where(finding))}`,
+    `- **${rule}** ${escapeMarkdown(finding.title)} · ${code(finding.resource.name)} · ${code(where(finding))}${isBaselined(finding) ? ' · baselined' : ''}`,
     `  ${escapeMarkdown(shorten(finding.message, MESSAGE_LIMIT))}`,
   ];
   if (finding.status === 'fail' && finding.evidence.expected !== null) {
     const actual = shorten(valueText(finding.evidence.actual), 120);
     lines.push(`  ${code(finding.evidence.path)}: ${code(actual)} → ${escapeMarkdown(finding.evidence.expected)}`);
   }
-  if (finding.status === 'waived') lines.push(`  Waiver: ${escapeMarkdown(waiverText(waiverOf(finding)))}`);
+  const waiver = waiverOf(finding);
+  if (waiver) lines.push(`  Waiver: ${escapeMarkdown(waiverText(waiver))}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -135,7 +136,12 @@ export function renderMarkdown(findings: readonly Finding[], options: MarkdownOp
   const review = findings.filter((f) => f.status === 'unknown');
   const waived = findings.filter((f) => f.status === 'waived');
   const { failOn } = options;
-  const gate = failOn === 'none' ? 0 : failures.filter((f) => severityRank(f.severity) >= severityRank(failOn)).length;
+  // The gate judges what the exit code judges: new failures (not baselined) at or above --fail-on.
+  const gate =
+    failOn === 'none'
+      ? 0
+      : failures.filter((f) => !isBaselined(f) && severityRank(f.severity) >= severityRank(failOn)).length;
+  const baselined = findings.filter(isBaselined).length;
   const result = options.incomplete ? 'incomplete' : gate > 0 ? 'fail' : 'pass';
   const icon = result === 'pass' ? '✅' : result === 'fail' ? '❌' : '⚠️';
 
@@ -143,7 +149,10 @@ export function renderMarkdown(findings: readonly Finding[], options: MarkdownOp
     '## phiguard: HIPAA Security Rule scan',
     '',
     `${icon} **${result}**: ${plural(failures.length, FAILURE_NOUN)}` +
-      (options.failOn === 'none' ? '' : ` (${gate} at or above ${options.failOn}, the --fail-on threshold)`) +
+      (failOn === 'none'
+        ? ''
+        : ` (${gate} ${options.baseline ? 'new ' : ''}at or above ${failOn}, the --fail-on threshold)`) +
+      (options.baseline ? `, ${baselined} known from the baseline` : '') +
       `, ${review.length} needing review, ${waived.length} waived. phiguard ${escapeMarkdown(options.tool.version)}, ${escapeMarkdown(options.scannedAt)}.`,
     '',
   ];

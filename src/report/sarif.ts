@@ -10,7 +10,8 @@
 //   results share one.
 // - `unknown` findings are results at level "note" tagged "needs review"; `pass` findings are left out (GitHub does
 //   not honour result.kind and would open alerts for them); waived findings keep their level and carry a
-//   suppression: "inSource" for inline waivers, "external" for the waivers file, with the justification.
+//   suppression: "inSource" for inline waivers, "external" for the waivers file or config, with the justification
+//   (reason, expiry, ticket, approver). With --baseline, baselineState says "new" or "unchanged".
 // - URIs are relative to the repository root with uriBaseId %SRCROOT% (GitHub requires repo-relative paths).
 // - GitHub rejects a whole upload when one result lacks a physical location ("locationFromSarifResult: expected
 //   artifact location"). A live finding without a file is therefore anchored to the template line of a finding on
@@ -21,7 +22,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, HipaaCitation, Severity } from '../core/types.js';
 import type { Rule } from '../rules/define.js';
-import { type ReportContext, valueText, waiverOf } from './context.js';
+import { isBaselined, type ReportContext, valueText, type WaiverNote, waiverOf, waiverText } from './context.js';
 import { renderRuleDoc } from './rule-doc.js';
 
 export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
@@ -111,6 +112,7 @@ export interface SarifResult {
   locations: [SarifLocation];
   partialFingerprints: Record<string, string>;
   suppressions?: { kind: 'inSource' | 'external'; status: 'accepted'; justification: string }[];
+  baselineState?: 'new' | 'unchanged';
   properties: {
     status: Finding['status'];
     severity: Severity;
@@ -121,6 +123,7 @@ export interface SarifResult {
     tags?: string[];
     labels?: string[];
     anchored?: 'live-to-template';
+    waiver?: WaiverNote;
   };
 }
 
@@ -337,13 +340,16 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
     if (finding.status === 'unknown') result.properties.tags = [NEEDS_REVIEW_TAG];
     if (finding.labels?.length) result.properties.labels = finding.labels;
     if (live && at) result.properties.anchored = 'live-to-template';
+    if (options.baseline) result.baselineState = isBaselined(finding) ? 'unchanged' : 'new';
+    const waiver = waiverOf(finding);
+    // An expired or forbidden waiver stays visible on the failing result, so reviewers see why it came back.
+    if (waiver) result.properties.waiver = waiver;
     if (finding.status === 'waived') {
-      const waiver = waiverOf(finding);
       result.suppressions = [
         {
           kind: waiver?.source === 'inline' ? 'inSource' : 'external',
           status: 'accepted',
-          justification: waiver?.reason ?? 'waived',
+          justification: waiverText(waiver),
         },
       ];
     }

@@ -39,6 +39,11 @@ describe('CSV reporter', () => {
     assert.equal(rows[1].actual, '(absent)');
     assert.equal(rows[2].waiver_reason, 'vendor, "legacy"');
     assert.equal(rows[2].waiver_approver, 'CISO');
+    assert.equal(rows[2].waiver_state, 'active');
+    assert.deepEqual(
+      rows.map((r) => r.baselined),
+      ['false', 'false', 'false'],
+    );
     assert.deepEqual(
       rows.map((r) => r.fingerprint),
       findings.map((f) => f.fingerprint),

@@ -113,6 +113,23 @@ describe('JUnit reporter', () => {
     assert.equal(xmlAttribute('"\t\r'), '&quot;&#9;&#13;');
   });
 
+  it('skips failures known from the baseline and fails one whose waiver expired, naming the waiver', () => {
+    const expired = { reason: 'old', expires: '2020-01-01', source: 'file', at: 'waivers.yaml:3', state: 'expired' };
+    const root = parseXml(
+      renderJunit(
+        [finding({ baselined: true } as Partial<Finding>), finding({ waiver: expired } as Partial<Finding>)],
+        context({ baseline: true }),
+      ),
+    );
+    assert.deepEqual([root.attributes.tests, root.attributes.failures, root.attributes.skipped], ['2', '1', '1']);
+    const [known, back] = cases(root);
+    assert.match(elements(known, 'skipped')[0].attributes.message, /^Known from the baseline: /);
+    assert.match(
+      text(elements(back, 'failure')[0]),
+      /Waiver: old; expires 2020-01-01; expired, so not applied \(waivers\.yaml:3\)/,
+    );
+  });
+
   it('writes an empty but valid document when there is nothing to report', () => {
     const root = parseXml(renderJunit([], context()));
     assert.equal(root.attributes.tests, '0');

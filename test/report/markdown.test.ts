@@ -104,6 +104,19 @@ describe('Markdown reporter', () => {
     assert.match(incomplete, /every resource was treated as PHI/);
   });
 
+  it('judges only new failures against --fail-on when a baseline was applied', () => {
+    const known = finding({ severity: 'critical', baselined: true } as Partial<Finding>);
+    const text = renderMarkdown([known, finding({ severity: 'low' })], context({ baseline: true }));
+    assert.match(
+      text,
+      /✅ \*\*pass\*\*: 2 failures \(0 new at or above high, the --fail-on threshold\), 1 known from the baseline/,
+    );
+    assert.match(text, /· baselined\n/);
+    const expired = { reason: 'old', expires: '2020-01-01', source: 'file', at: 'w:1', state: 'expired' };
+    const back = renderMarkdown([finding({ waiver: expired } as Partial<Finding>)], context());
+    assert.match(back, /❌[\s\S]*Waiver: old; expires 2020-01-01; expired, so not applied/);
+  });
+
   it('lists waived findings with their waiver', () => {
     const text = renderMarkdown(
       [

@@ -180,10 +180,25 @@ describe('SARIF reporter', () => {
     assert.match(unknown.message.text, /^Needs review: /);
     assert.equal(unknown.suppressions, undefined);
     assert.deepEqual(inline.suppressions, [
-      { kind: 'inSource', status: 'accepted', justification: 'legacy client until Q3' },
+      { kind: 'inSource', status: 'accepted', justification: 'legacy client until Q3; expires 2026-09-30' },
     ]);
     assert.equal(file.suppressions?.[0].kind, 'external');
     assert.equal(inline.level, 'error', 'a waived finding keeps its level; the suppression hides it');
+  });
+
+  it('marks results new or unchanged against a baseline, and keeps an expired waiver on the failure', () => {
+    const expired = { reason: 'old', expires: '2020-01-01', source: 'file', at: 'w:1', state: 'expired' };
+    const findings = [
+      finding({ baselined: true } as Partial<Finding>),
+      finding({ waiver: expired } as Partial<Finding>),
+    ];
+    const log = buildSarif(findings, context({ baseline: true }));
+    assertValid(log, 'baseline');
+    const [known, back] = log.runs[0].results;
+    assert.deepEqual([known.baselineState, back.baselineState], ['unchanged', 'new']);
+    assert.equal(back.suppressions, undefined, 'an expired waiver suppresses nothing');
+    assert.equal(back.properties.waiver?.state, 'expired');
+    assert.equal(buildSarif(findings, context()).runs[0].results[0].baselineState, undefined);
   });
 
   it('gives each result one fingerprint and numbers a repeated one', () => {
