@@ -23,7 +23,11 @@ function buildProgram(version: string): Command {
       'config file (default: .phiguard.yaml in the current directory, else the scanned root)',
     )
     .option('--show-config', 'print the effective config and exit')
-    .option('-f, --format <spec>', 'output format(s): table, json; several as json:out.json,table:-', 'table')
+    .option(
+      '-f, --format <spec>',
+      'output format(s): table, json, sarif, junit, csv, markdown; several as sarif:out.sarif,json:-',
+      'table',
+    )
     .option('-o, --output <file>', 'write a single format to this file (default: stdout)')
     .addOption(
       new Option(

@@ -6,13 +6,18 @@ import { ConfigError } from '../core/errors.js';
 import type { Finding, Severity } from '../core/types.js';
 import { type BaselineEntry, baselinable, baselineEntry } from '../governance/baseline.js';
 import type { IngestDiagnostic } from '../ingest/types.js';
+import type { ReportContext } from '../report/context.js';
+import { renderCsv } from '../report/csv.js';
 import { jsonEnd, jsonFinding, jsonStart } from '../report/json.js';
+import { renderJunit } from '../report/junit.js';
+import { renderMarkdown } from '../report/markdown.js';
+import { renderSarif } from '../report/sarif.js';
 import { EXIT, exitCodeFor, type FailOn, FindingTotals } from '../report/summary.js';
 import { renderTable } from '../report/table.js';
 import { RULES } from '../rules/catalog/index.js';
 import { runScan } from '../scan/run.js';
 import { openGovernance, scanClock, writeBaseline } from './governance.js';
-import { type OutputSink, openOutput } from './output.js';
+import { type OutputSink, openOutput, writeFileAtomic } from './output.js';
 
 export interface ScanFlags {
   config?: string;
@@ -31,10 +36,10 @@ export interface ScanFlags {
   color?: boolean;
 }
 
-const FORMATS = ['table', 'json'] as const;
+const FORMATS = ['table', 'json', 'sarif', 'junit', 'csv', 'markdown'] as const;
 type Format = (typeof FORMATS)[number];
 /** Formats of the reports issue; named here so the error says "not yet" rather than "unknown". */
-const PLANNED_FORMATS = ['sarif', 'junit', 'csv', 'markdown', 'html'];
+const PLANNED_FORMATS = ['html'];
 
 interface Target {
   format: Format;
@@ -52,7 +57,11 @@ export function parseFormats(spec: string, output: string | undefined): Target[]
     const [name, ...rest] = part.split(':');
     const format = name.toLowerCase();
     if (PLANNED_FORMATS.includes(format)) {
-      throw new ConfigError(`format "${format}" is not available in this version`, undefined, 'use table or json');
+      throw new ConfigError(
+        `format "${format}" is not available in this version`,
+        undefined,
+        `use one of ${FORMATS.join(', ')}`,
+      );
     }
     if (!(FORMATS as readonly string[]).includes(format)) {
       throw new ConfigError(`unknown format "${name}"`, undefined, `expected one of ${FORMATS.join(', ')}`);
@@ -67,6 +76,27 @@ export function parseFormats(spec: string, output: string | undefined): Target[]
     throw new ConfigError('only one format can go to stdout', undefined, 'give the others a file: json:out.json');
   }
   return targets;
+}
+
+function renderReport(format: Exclude<Format, 'json' | 'table'>, findings: Finding[], context: ReportContext): string {
+  switch (format) {
+    case 'sarif':
+      return renderSarif(findings, context);
+    case 'junit':
+      return renderJunit(findings, context);
+    case 'csv':
+      return renderCsv(findings);
+    case 'markdown':
+      return renderMarkdown(findings, context);
+  }
+}
+
+/** The enclosing git work tree (SARIF paths must be repository-relative for GitHub), else the directory itself. */
+export function repositoryRoot(start: string): string {
+  for (let dir = resolve(start); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return resolve(start);
+  }
 }
 
 /** --config, else $PHIGUARD_CONFIG, else .phiguard.yaml in the current directory, else in the scanned root. */
@@ -117,7 +147,8 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
 
   const totals = new FindingTotals();
   const collected: Finding[] = [];
-  const keepAll = targets.some((t) => t.format === 'table');
+  // Only JSON streams; every other format renders from the collected findings at the end.
+  const keepAll = targets.some((t) => t.format !== 'json');
   const jsonSinks: OutputSink[] = targets.filter((t) => t.format === 'json').map((t) => openOutput(t.path));
   const header = { tool: { name: 'phiguard' as const, version }, scannedAt: now.toISOString() };
   for (const sink of jsonSinks) sink.write(jsonStart(header));
@@ -218,6 +249,23 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
     const sink = openOutput(target.path);
     sink.write(text);
     await sink.commit();
+  }
+  const reportContext: ReportContext = {
+    tool: header.tool,
+    scannedAt: header.scannedAt,
+    rules: RULES,
+    failOn,
+    incomplete: stats.incomplete,
+    emergencyMode: stats.emergencyMode,
+    cwd: process.cwd(),
+    srcRoot: repositoryRoot(process.cwd()),
+    baseline: baseline !== undefined,
+  };
+  for (const target of targets) {
+    if (target.format === 'json' || target.format === 'table') continue;
+    const text = renderReport(target.format, collected, reportContext);
+    if (target.path === '-') process.stdout.write(text);
+    else await writeFileAtomic(target.path, text);
   }
   if (stats.resources === 0 && !flags.quiet) {
     process.stderr.write(

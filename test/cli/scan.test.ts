@@ -1,11 +1,14 @@
 // End-to-end: the bundled CLI as a user runs it (`node bin/phiguard.js`), on the example estate and on bad input.
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { pathToFileURL } from 'node:url';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import type { SarifLog } from '../../src/report/sarif.js';
+import { parseCsv, parseXml, sarifValidator } from '../report/helpers.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const EXAMPLE = 'examples/contoso-health';
@@ -101,6 +104,73 @@ describe('phiguard scan on the example estate', () => {
   });
 });
 
+describe('phiguard scan report formats', () => {
+  it('writes SARIF, JUnit, CSV and Markdown files beside streamed JSON, all from the same findings', () => {
+    const dir = workspace({});
+    const out = (name: string) => join(dir, name);
+    const spec = `sarif:${out('r.sarif')},junit:${out('r.xml')},csv:${out('r.csv')},markdown:${out('r.md')},json:-`;
+    const { code, stdout, stderr } = phiguard(['scan', EXAMPLE, '--format', spec]);
+    assert.equal(code, 1, stderr);
+    assert.deepEqual(readdirSync(dir).sort(), ['r.csv', 'r.md', 'r.sarif', 'r.xml'], 'no temporary files left');
+    const findings = (JSON.parse(stdout) as Json).findings as (Json['findings'][number] & { fingerprint: string })[];
+    const count = (status: string) => findings.filter((f) => f.status === status).length;
+
+    const sarif = JSON.parse(readFileSync(out('r.sarif'), 'utf8')) as SarifLog;
+    const validate = sarifValidator();
+    assert.ok(validate(structuredClone(sarif)), JSON.stringify(validate.errors?.slice(0, 3)));
+    assert.equal(sarif.runs.length, 1, 'snapshot findings have a file, so there is no live-only run');
+    const [run] = sarif.runs;
+    assert.equal(run.originalUriBaseIds['%SRCROOT%'].uri, pathToFileURL(`${ROOT.replace(/\/$/, '')}/`).href);
+    const results = run.results;
+    assert.deepEqual(
+      results.map((r) => r.partialFingerprints['phiguard/v1']).sort(),
+      findings
+        .filter((f) => f.status !== 'pass')
+        .map((f) => f.fingerprint)
+        .sort(),
+    );
+    for (const r of results)
+      assert.match(r.locations[0].physicalLocation?.artifactLocation.uri ?? '', /^examples\/contoso-health\//);
+
+    const junit = parseXml(readFileSync(out('r.xml'), 'utf8'));
+    assert.equal(Number(junit.attributes.tests), findings.length);
+    assert.equal(Number(junit.attributes.failures), count('fail'));
+    assert.equal(Number(junit.attributes.skipped), count('unknown') + count('waived'));
+
+    const [header, ...rows] = parseCsv(readFileSync(out('r.csv'), 'utf8'));
+    assert.equal(rows.length, findings.length);
+    const fingerprint = header.indexOf('fingerprint');
+    assert.deepEqual(
+      rows.map((r) => r[fingerprint]),
+      findings.map((f) => f.fingerprint),
+    );
+
+    const markdown = readFileSync(out('r.md'), 'utf8');
+    assert.ok(markdown.length <= 65_536);
+    assert.match(
+      markdown,
+      new RegExp(`\\| \\*\\*Total\\*\\* \\| \\*\\*${count('fail')}\\*\\* \\| \\*\\*${count('unknown')}\\*\\*`),
+    );
+  });
+
+  it('prints a single non-JSON format on stdout and honours --output for it', () => {
+    const dir = workspace({ 'good.json': JSON.stringify(STORAGE_TEMPLATE, null, 2) });
+    const markdown = phiguard(['scan', dir, '-f', 'markdown']);
+    assert.equal(markdown.code, 1);
+    assert.match(markdown.stdout, /^## phiguard: HIPAA Security Rule scan/);
+    assert.match(markdown.stdout, /PHI-STG-004/);
+    const csv = join(dir, 'out.csv');
+    assert.equal(phiguard(['scan', join(dir, 'good.json'), '-f', 'csv', '-o', csv]).code, 1);
+    assert.match(readFileSync(csv, 'utf8'), /^rule_id,status,severity,/);
+    // Outside the repository (a temporary directory), SARIF points at the file with an absolute file: URI.
+    const sarif = JSON.parse(phiguard(['scan', join(dir, 'good.json'), '-f', 'sarif']).stdout);
+    assert.equal(
+      sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri,
+      pathToFileURL(join(dir, 'good.json')).href,
+    );
+  });
+});
+
 describe('phiguard scan on bad input', () => {
   it('reports a malformed file in one line with its position, scans the rest and exits 3', () => {
     const dir = workspace({
@@ -190,9 +260,12 @@ describe('phiguard scan on bad input', () => {
     assert.match(config.stderr, /\.phiguard\.yaml:2:\d+: scan\.fail_on must be one of/);
     const clean = workspace({ 'good.json': JSON.stringify(STORAGE_TEMPLATE) });
     assert.equal(phiguard(['scan', clean, '--fail-on', 'severe']).code, 2);
-    const sarif = phiguard(['scan', clean, '--format', 'sarif']);
-    assert.equal(sarif.code, 2);
-    assert.match(sarif.stderr, /not available in this version/);
+    const html = phiguard(['scan', clean, '--format', 'html']);
+    assert.equal(html.code, 2);
+    assert.match(html.stderr, /not available in this version/);
+    const twice = phiguard(['scan', clean, '--format', 'sarif,markdown']);
+    assert.equal(twice.code, 2);
+    assert.match(twice.stderr, /only one format can go to stdout/);
     assert.equal(phiguard(['scan', join(clean, 'nope')]).code, 2);
     assert.equal(phiguard(['frobnicate']).code, 2);
   });
