@@ -1,5 +1,7 @@
 // Which storage accounts and containers hold audit logs (PHI-BAK-004), and whether a time-based immutability policy
 // keeps them for the audit-log retention period.
+
+import type { Inventory } from '../../../core/inventory.js';
 import { asBoolean, lookup, sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { fail, type RuleContext, unknown } from '../../define.js';
@@ -27,14 +29,64 @@ function stringAt(resource: Resource, path: string): string | undefined {
   return found.kind === 'present' && typeof found.value === 'string' ? found.value : undefined;
 }
 
+const SQL_AUDIT_TYPES = [
+  'Microsoft.Sql/servers/auditingSettings',
+  'Microsoft.Sql/servers/extendedAuditingSettings',
+  'Microsoft.Sql/servers/databases/auditingSettings',
+  'Microsoft.Sql/servers/databases/extendedAuditingSettings',
+];
+const DIAGNOSTIC_SETTINGS = 'Microsoft.Insights/diagnosticSettings';
+const DATA_EXPORTS = 'Microsoft.OperationalInsights/workspaces/dataExports';
+
+/** Audit-log writers by destination: storage account id for diagnostic settings and data exports, account name for SQL auditing. */
+interface WriterIndex {
+  seen: Map<string, number>;
+  byDestination: Map<string, Resource[]>;
+}
+
+const writerIndexes = new WeakMap<Inventory, WriterIndex>();
+
+/**
+ * Every audit-log writer in the inventory by destination, extended with what arrived since the last call (Inventory
+ * type lists only grow): asking every account to scan every setting was quadratic on large estates.
+ */
+function writersOf(inventory: Inventory): WriterIndex {
+  let index = writerIndexes.get(inventory);
+  if (!index) {
+    index = { seen: new Map(), byDestination: new Map() };
+    writerIndexes.set(inventory, index);
+  }
+  for (const type of [DIAGNOSTIC_SETTINGS, DATA_EXPORTS, ...SQL_AUDIT_TYPES]) {
+    const resources = inventory.byType(type);
+    for (let i = index.seen.get(type) ?? 0; i < resources.length; i++) {
+      const writer = resources[i];
+      let destination: string | undefined;
+      if (type === DIAGNOSTIC_SETTINGS) destination = stringAt(writer, 'properties.storageAccountId');
+      else if (type === DATA_EXPORTS) destination = stringAt(writer, 'properties.destination.resourceId');
+      else {
+        const endpoint = stringAt(writer, 'properties.storageEndpoint');
+        destination = endpoint ? /^https?:\/\/([^./]+)\./i.exec(endpoint)?.[1] : undefined;
+      }
+      if (!destination) continue;
+      const key = destination.toLowerCase();
+      const list = index.byDestination.get(key);
+      if (list) list.push(writer);
+      else index.byDestination.set(key, [writer]);
+    }
+    index.seen.set(type, resources.length);
+  }
+  return index;
+}
+
 /** Why the account holds audit logs, or undefined when nothing in the scan or the config says it does. */
 export function auditDestination(account: Resource, context: RuleContext): string | undefined {
   const id = account.id.toLowerCase();
   const name = storageAccountName(account.id)?.toLowerCase() ?? shortName(account).toLowerCase();
   if (configured(account.id, context)) return 'listed in logging.audit_storage_accounts';
   const { inventory } = context;
-  for (const setting of inventory.byType('Microsoft.Insights/diagnosticSettings')) {
-    if (stringAt(setting, 'properties.storageAccountId')?.toLowerCase() !== id) continue;
+  const writers = writersOf(inventory).byDestination;
+  for (const setting of writers.get(id) ?? []) {
+    if (!sameText(setting.type, DIAGNOSTIC_SETTINGS)) continue;
     const scope = setting.scope;
     const source = scope ? inventory.byId(scope) : undefined;
     // Audit logs of PHI resources and the activity log (subscription scope) must be kept; others are not audit trails of PHI.
@@ -42,24 +94,16 @@ export function auditDestination(account: Resource, context: RuleContext): strin
       return `diagnostic setting ${shortName(setting)} sends ${source ? `${shortName(source)} ` : 'activity '}logs here`;
     }
   }
-  for (const type of [
-    'Microsoft.Sql/servers/auditingSettings',
-    'Microsoft.Sql/servers/extendedAuditingSettings',
-    'Microsoft.Sql/servers/databases/auditingSettings',
-    'Microsoft.Sql/servers/databases/extendedAuditingSettings',
-  ]) {
-    for (const setting of inventory.byType(type)) {
-      const endpoint = stringAt(setting, 'properties.storageEndpoint');
-      const host = endpoint ? /^https?:\/\/([^./]+)\./i.exec(endpoint)?.[1]?.toLowerCase() : undefined;
-      if (host === name && !sameText(stringAt(setting, 'properties.state'), 'Disabled')) {
-        return `SQL auditing (${setting.name}) writes audit records here`;
-      }
+  for (const setting of writers.get(name) ?? []) {
+    if (
+      SQL_AUDIT_TYPES.some((type) => sameText(setting.type, type)) &&
+      !sameText(stringAt(setting, 'properties.state'), 'Disabled')
+    ) {
+      return `SQL auditing (${setting.name}) writes audit records here`;
     }
   }
-  for (const exported of inventory.byType('Microsoft.OperationalInsights/workspaces/dataExports')) {
-    if (stringAt(exported, 'properties.destination.resourceId')?.toLowerCase() === id) {
-      return `Log Analytics data export ${exported.name} writes here`;
-    }
+  for (const exported of writers.get(id) ?? []) {
+    if (sameText(exported.type, DATA_EXPORTS)) return `Log Analytics data export ${exported.name} writes here`;
   }
   const containers = containersOfAccount(account, inventory).filter((c) => isAuditContainerName(shortName(c)));
   if (containers.length > 0) return `it holds audit container(s) ${containers.map(shortName).join(', ')}`;

@@ -52,8 +52,8 @@ export function childrenOf(resource: Resource, type: string, inventory: Inventor
 
 /** Blob containers of an account (through blobServices/default, whether or not that resource is declared). */
 export function containersOfAccount(account: Resource, inventory: Inventory): Resource[] {
-  const prefix = `${account.id.toLowerCase()}/blobservices/`;
-  return inventory.byType(CONTAINER).filter((container) => container.id.toLowerCase().startsWith(prefix));
+  // An account has one blob service, `default`; the child index answers without scanning every container.
+  return inventory.childrenOfId(`${account.id}/blobServices/default`).filter((child) => isType(child, CONTAINER));
 }
 
 /** The account id a storage child resource id belongs to. */
