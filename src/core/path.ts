@@ -38,11 +38,11 @@ export function locate(resource: Resource, path: string): { at?: SourceLocation;
   // Live resources record no per-value locations: skip building every prefix key (hot for 100k-resource snapshots).
   // Presence, not `size`: the ARM adapter's maps resolve locations on demand and would compute all of them to count.
   if (resource.locations === undefined) return { at: resource.at };
-  const segments = path.split('.');
-  for (let n = segments.length; n > 0; n--) {
-    const key = locationKey(segments.slice(0, n).join('.'));
-    const at = resource.locations?.get(key);
-    if (at) return { at, via: n === segments.length ? resource.via?.get(key) : undefined };
+  const full = locationKey(path);
+  // Prefixes by slicing one lower-cased string: this runs for every property a rule reads.
+  for (let key = full; key.length > 0; key = key.slice(0, Math.max(0, key.lastIndexOf('.')))) {
+    const at = resource.locations.get(key);
+    if (at) return { at, via: key === full ? resource.via?.get(key) : undefined };
   }
   return { at: resource.at };
 }
