@@ -10,7 +10,7 @@ import type { Finding, Resource } from '../core/types.js';
 import type { Baseline } from '../governance/baseline.js';
 import type { WaiverNotice, WaiverSet } from '../governance/waivers.js';
 import { classifyArmJson, parseArmTemplate } from '../ingest/arm/index.js';
-import { loadBicep, loadBicepParams } from '../ingest/bicep/index.js';
+import { bicepEntryPoints, loadBicep, loadBicepParams } from '../ingest/bicep/index.js';
 import { detectSnapshot, readSnapshot } from '../ingest/snapshot/index.js';
 import { detectTerraformPlan, loadTerraformModule, readTerraformPlan } from '../ingest/terraform/index.js';
 import type { IngestDiagnostic, IngestResult } from '../ingest/types.js';
@@ -201,7 +201,13 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
   };
 
   const terraformRoots = rootModules(classified);
-  const bicepRoots = bicepEntries(classified);
+  const bicepRoots = new Set(
+    (
+      await bicepEntryPoints(
+        classified.filter((c) => c.kind === 'bicep' || c.kind === 'bicepparam').map((c) => c.file.path),
+      )
+    ).map((entry) => entry.file),
+  );
   const work = classified.filter(
     (c) =>
       c.kind === 'arm-template' ||
@@ -349,29 +355,4 @@ function rootModules(classified: Classified[]): Set<string> {
     for (const match of (entry.text ?? '').matchAll(LOCAL_MODULE_SOURCE)) called.add(resolve(dir, match[1]));
   }
   return new Set([...byDir].filter(([dir]) => !called.has(dir)).map(([, entry]) => entry.file.path));
-}
-
-const BICEP_MODULE = /^\s*module\s+\w+\s+'([^']+\.bicep)'/gm;
-const BICEP_USING = /^\s*using\s+'([^']+\.bicep)'/m;
-
-/**
- * Bicep entry points: .bicepparam files, and .bicep files that are neither another file's local module nor the
- * `using` target of a scanned .bicepparam (those are evaluated through it, with its values).
- */
-function bicepEntries(classified: Classified[]): Set<string> {
-  const reached = new Set<string>();
-  for (const entry of classified) {
-    const dir = dirname(entry.file.path);
-    if (entry.kind === 'bicep') {
-      for (const match of (entry.text ?? '').matchAll(BICEP_MODULE)) reached.add(resolve(dir, match[1]));
-    } else if (entry.kind === 'bicepparam') {
-      const using = BICEP_USING.exec(entry.text ?? '');
-      if (using) reached.add(resolve(dir, using[1]));
-    }
-  }
-  return new Set(
-    classified
-      .filter((c) => c.kind === 'bicepparam' || (c.kind === 'bicep' && !reached.has(resolve(c.file.path))))
-      .map((c) => c.file.path),
-  );
 }
