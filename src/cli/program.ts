@@ -29,6 +29,10 @@ function buildProgram(version: string): Command {
       'table',
     )
     .option('-o, --output <file>', 'write a single format to this file (default: stdout)')
+    .option(
+      '--sarif-category <name>',
+      'code scanning category of the SARIF run, one per phiguard job on a commit (default: phiguard/iac)',
+    )
     .addOption(
       new Option(
         '--fail-on <severity>',

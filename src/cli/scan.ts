@@ -34,6 +34,8 @@ export interface ScanFlags {
   store?: boolean;
   quiet?: boolean;
   color?: boolean;
+  /** SARIF automationDetails category (default phiguard/iac). */
+  sarifCategory?: string;
 }
 
 const FORMATS = ['table', 'json', 'sarif', 'junit', 'csv', 'markdown'] as const;
@@ -78,10 +80,15 @@ export function parseFormats(spec: string, output: string | undefined): Target[]
   return targets;
 }
 
-function renderReport(format: Exclude<Format, 'json' | 'table'>, findings: Finding[], context: ReportContext): string {
+function renderReport(
+  format: Exclude<Format, 'json' | 'table'>,
+  findings: Finding[],
+  context: ReportContext,
+  flags: ScanFlags,
+): string {
   switch (format) {
     case 'sarif':
-      return renderSarif(findings, context);
+      return renderSarif(findings, { ...context, category: flags.sarifCategory });
     case 'junit':
       return renderJunit(findings, context);
     case 'csv':
@@ -139,6 +146,13 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
   }
   const failOn: FailOn = flags.failOn ?? config.scan.failOn;
   const targets = parseFormats(flags.format, flags.output);
+  if (flags.sarifCategory !== undefined && !/^[^\s/][^\s]*$/.test(flags.sarifCategory)) {
+    throw new ConfigError(
+      '--sarif-category needs a name without spaces that does not start with /',
+      undefined,
+      'e.g. phiguard/prod-infra',
+    );
+  }
   const color = flags.color !== false && !process.env.NO_COLOR && process.stdout.isTTY === true;
   const progress = !flags.quiet && process.stderr.isTTY === true;
   const now = scanClock();
@@ -263,7 +277,7 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
   };
   for (const target of targets) {
     if (target.format === 'json' || target.format === 'table') continue;
-    const text = renderReport(target.format, collected, reportContext);
+    const text = renderReport(target.format, collected, reportContext, flags);
     if (target.path === '-') process.stdout.write(text);
     else await writeFileAtomic(target.path, text);
   }

@@ -30,6 +30,7 @@ export const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
 export const RULE_DOCS_BASE = 'https://phiguard.dev/docs/rules/';
 export const FINGERPRINT_KEY = 'phiguard/v1';
 export const NEEDS_REVIEW_TAG = 'needs review';
+export const DEFAULT_CATEGORY = 'phiguard/iac';
 
 export const SECURITY_SEVERITY: Readonly<Record<Severity, string>> = {
   critical: '9.5',
@@ -64,7 +65,11 @@ const AREA_TAGS: Readonly<Record<string, string>> = {
 const DESCRIPTION_LIMIT = 1024;
 
 export interface SarifOptions extends ReportContext {
-  /** runAutomationDetails category of the main run (default "iac"); live-only results go to "live". */
+  /**
+   * Code-scanning category of the main run (automationDetails.id without its trailing run id), default
+   * "phiguard/iac". The upload action's own `category` input is ignored once a run carries an id, so this is how
+   * two phiguard jobs on one commit keep apart. Live-only results go to "phiguard/live", or "<category>-live".
+   */
   category?: string;
 }
 
@@ -370,15 +375,17 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
 
   const run = (category: string, results: SarifResult[]): SarifRun => ({
     tool: { driver: { name: 'phiguard', semanticVersion: options.tool.version, rules } },
-    automationDetails: { id: `phiguard/${category}/` },
+    automationDetails: { id: `${category}/` },
     invocations: [{ executionSuccessful: !options.incomplete }],
     originalUriBaseIds: { '%SRCROOT%': { uri: pathToFileURL(`${options.srcRoot.replace(/[\\/]+$/, '')}/`).href } },
     columnKind: 'utf16CodeUnits',
     results,
   });
-  const runs = [run(options.category ?? 'iac', main)];
+  const category = options.category?.replace(/\/+$/, '') || DEFAULT_CATEGORY;
+  const runs = [run(category, main)];
   if (omittedPassed > 0) runs[0].properties = { omittedPassed };
-  if (liveOnly.length > 0) runs.push(run('live', liveOnly));
+  if (liveOnly.length > 0)
+    runs.push(run(category === DEFAULT_CATEGORY ? 'phiguard/live' : `${category}-live`, liveOnly));
   return { $schema: SARIF_SCHEMA, version: '2.1.0', runs };
 }
 

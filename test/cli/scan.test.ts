@@ -163,7 +163,11 @@ describe('phiguard scan report formats', () => {
     assert.equal(phiguard(['scan', join(dir, 'good.json'), '-f', 'csv', '-o', csv]).code, 1);
     assert.match(readFileSync(csv, 'utf8'), /^rule_id,status,severity,/);
     // Outside the repository (a temporary directory), SARIF points at the file with an absolute file: URI.
-    const sarif = JSON.parse(phiguard(['scan', join(dir, 'good.json'), '-f', 'sarif']).stdout);
+    const sarif = JSON.parse(
+      phiguard(['scan', join(dir, 'good.json'), '-f', 'sarif', '--sarif-category', 'phiguard/nightly']).stdout,
+    );
+    assert.equal(sarif.runs[0].automationDetails.id, 'phiguard/nightly/');
+    assert.equal(phiguard(['scan', dir, '-f', 'sarif', '--sarif-category', 'a b']).code, 2);
     assert.equal(
       sarif.runs[0].results[0].locations[0].physicalLocation.artifactLocation.uri,
       pathToFileURL(join(dir, 'good.json')).href,

@@ -256,6 +256,15 @@ describe('SARIF reporter', () => {
     ]);
   });
 
+  it('takes the code-scanning category from the options, and keeps live results in their own', () => {
+    const id = '/subscriptions/1/resourceGroups/rg/providers/Microsoft.Sql/servers/sql';
+    const live = finding({ location: null, resource: { id, type: 'Microsoft.Sql/servers', name: 'sql', address: id } });
+    const ids = (category?: string) =>
+      buildSarif([finding(), live], { ...context(), category }).runs.map((r) => r.automationDetails.id);
+    assert.deepEqual(ids(), ['phiguard/iac/', 'phiguard/live/']);
+    assert.deepEqual(ids('phiguard/prod-infra/'), ['phiguard/prod-infra/', 'phiguard/prod-infra-live/']);
+  });
+
   it('does not anchor a live finding when two templates declare a resource of that type and name', () => {
     const declared = (file: string) =>
       finding({ resource: { ...finding().resource, address: 'resources[0]' }, location: { file, line: 5, column: 1 } });
