@@ -16,8 +16,9 @@
 // - GitHub rejects a whole upload when one result lacks a physical location ("locationFromSarifResult: expected
 //   artifact location"). A live finding without a file is therefore anchored to the template line of a finding on
 //   the same resource in this scan (same id or address, else the same type and name when only one declaration
-//   matches), keeping the resource id as a logical location. The rest go to a separate run, category "live", with
-//   only the logical location: valid SARIF for other viewers, but drop that run before uploading to GitHub.
+//   matches), keeping the resource id as a logical location. The rest go to a separate run (category
+//   "phiguard/live") with only the logical location: valid SARIF for other viewers, but drop that run before
+//   uploading to GitHub (docs/reports.md).
 import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Finding, HipaaCitation, Severity } from '../core/types.js';
