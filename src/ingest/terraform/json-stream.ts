@@ -62,7 +62,20 @@ export class JsonScanner {
   private pendingKey = false;
   /** A scalar value being skipped at navigation level. */
   private inScalar = false;
-  private capture: { parts: Buffer[]; path: PathSegment[]; offset: number; line: number; column: number } | undefined;
+  private capture:
+    | {
+        parts: Buffer[];
+        path: PathSegment[];
+        offset: number;
+        line: number;
+        column: number;
+        /** Absolute byte range of an elided member value, replaced by null. */
+        elideStart?: number;
+        elideEnd?: number;
+      }
+    | undefined;
+  /** Inside the object value being elided (closes when depth returns to 2). */
+  private eliding = false;
   /** Where the captured value starts in the current chunk (0 once it spans chunks). */
   private captureFrom = 0;
   private started = false;
@@ -71,10 +84,19 @@ export class JsonScanner {
   line = 1;
   private lineStart = 0;
 
+  /**
+   * `elide`: a member name whose object value, one level below a captured object (`change.before` of a resource
+   * change), is replaced by null in the captured text: it is never parsed.
+   */
+  private readonly elide?: Buffer;
+
   constructor(
     private readonly decide: (path: readonly PathSegment[]) => Decision,
     private readonly onValue: (value: CapturedValue) => void,
-  ) {}
+    elide?: string,
+  ) {
+    if (elide) this.elide = Buffer.from(`${elide}"`);
+  }
 
   private error(message: string, at: number): JsonSyntaxError {
     const offset = this.base + at;
@@ -156,7 +178,8 @@ export class JsonScanner {
     if (level.kind === 'object') {
       switch (level.expect) {
         case 'key':
-          if (c === CLOSE_BRACE) {
+          // `}` closes an empty object only: after a comma a key must follow.
+          if (c === CLOSE_BRACE && level.key === '') {
             this.pop();
             return i + 1;
           }
@@ -228,6 +251,7 @@ export class JsonScanner {
     this.path.push(level.key);
     const decision = this.decide(this.path);
     const c = chunk[i];
+    if (c === CLOSE_BRACE || c === CLOSE_BRACKET || c === COMMA || c === COLON) throw this.error('expected a value', i);
     const container = c === OPEN_BRACE || c === OPEN_BRACKET;
     level.expect = 'separator';
     if (decision === 'descend' && container) {
@@ -286,7 +310,11 @@ export class JsonScanner {
           i++;
           continue;
         }
-        const j = chunk.indexOf(QUOTE, i);
+        // Short strings (most of a plan) are cheaper to walk in JS than to search natively.
+        let j = i;
+        const stop = Math.min(n, i + 32);
+        while (j < stop && chunk[j] !== QUOTE) j++;
+        if (j === stop) j = j < n ? chunk.indexOf(QUOTE, j) : -1;
         if (j < 0) {
           // The string continues in the next chunk; a trailing odd run of backslashes escapes its first byte.
           let k = n - 1;
@@ -317,10 +345,17 @@ export class JsonScanner {
         continue;
       }
       const c = chunk[i];
-      if (c === QUOTE) this.inString = true;
-      else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
+      if (c === QUOTE) {
+        this.inString = true;
+        if (this.depth === 2 && this.elide && this.capture && this.capture.elideStart === undefined)
+          this.startElide(chunk, i);
+      } else if (c === OPEN_BRACE || c === OPEN_BRACKET) this.depth++;
       else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
         this.depth--;
+        if (this.eliding && this.depth === 2 && this.capture) {
+          this.eliding = false;
+          this.capture.elideEnd = this.base + i + 1;
+        }
         if (this.depth === 0) {
           this.finish(chunk, i + 1);
           return i + 1;
@@ -335,12 +370,36 @@ export class JsonScanner {
   }
 
   /** A skipped or captured value ended just before `end` in this chunk. */
+  /** At a key quote at depth 2: when it is the elided key and an object follows, start eliding that object. */
+  private startElide(chunk: Buffer, i: number): void {
+    const key = this.elide as Buffer;
+    // Only within this chunk (a key split across chunks is simply not elided).
+    if (i + 1 + key.length > chunk.length || chunk.compare(key, 0, key.length, i + 1, i + 1 + key.length) !== 0) return;
+    let v = i + 1 + key.length;
+    while (v < chunk.length && (chunk[v] === 0x20 || chunk[v] === 0x09 || chunk[v] === 0x0d || chunk[v] === LF)) v++;
+    if (chunk[v] !== COLON) return;
+    v++;
+    while (v < chunk.length && (chunk[v] === 0x20 || chunk[v] === 0x09 || chunk[v] === 0x0d || chunk[v] === LF)) v++;
+    if (v >= chunk.length || chunk[v] !== OPEN_BRACE || !this.capture) return;
+    this.capture.elideStart = this.base + v;
+    this.eliding = true;
+  }
+
   private finish(chunk: Buffer, end: number): void {
     const capture = this.capture;
     if (!capture) return;
     this.capture = undefined;
+    this.eliding = false;
     let text: string;
-    if (capture.parts.length === 0) text = chunk.toString('utf8', this.captureFrom, end);
+    const { elideStart, elideEnd } = capture;
+    if (elideStart !== undefined && elideEnd !== undefined) {
+      const whole =
+        capture.parts.length === 0
+          ? chunk.subarray(this.captureFrom, end)
+          : Buffer.concat([...capture.parts, chunk.subarray(0, end)]);
+      const from = capture.offset;
+      text = `${whole.toString('utf8', 0, elideStart - from)}null${whole.toString('utf8', elideEnd - from)}`;
+    } else if (capture.parts.length === 0) text = chunk.toString('utf8', this.captureFrom, end);
     else {
       capture.parts.push(chunk.subarray(0, end));
       text = Buffer.concat(capture.parts).toString('utf8');

@@ -104,13 +104,10 @@ describe('Terraform plan JSON', () => {
     copyFileSync(PLAN, pretty);
     const fromPretty = byName((await read(pretty)).resources, 'stexisting');
     assert.equal(fromPretty.file, pretty);
-    assert.deepEqual(fromPretty.at, {
-      file: pretty,
-      line: readFileSync(PLAN, 'utf8')
-        .split('\n')
-        .findIndex((l) => l.includes('"address": "azurerm_storage_account.existing"')),
-      column: 5,
-    });
+    // The resource is located at its resource change object in the plan.
+    const lines = readFileSync(PLAN, 'utf8').split('\n');
+    const line = lines.findIndex((l) => l.includes('"address": "azurerm_storage_account.existing"'));
+    assert.deepEqual(fromPretty.at, { file: pretty, line, column: lines[line - 1].indexOf('{') + 1 });
     // `terraform show -json` writes one line: the column is the byte offset.
     const minified = join(dir, 'plan.json');
     writeFileSync(minified, JSON.stringify(JSON.parse(readFileSync(PLAN, 'utf8'))));

@@ -29,15 +29,17 @@ export class View {
   }
 
   get(key: string | number): View {
+    // Hot: every attribute a mapping reads.
     const value = this.value;
-    const origin = memberOrigin(this.origin, key);
-    const fallback = this.at;
+    const origin = this.origin === undefined ? undefined : memberOrigin(this.origin, key);
+    const fallback = this.origin?.at ?? this.fallback;
+    if (typeof value !== 'object' || value === null || value instanceof Unresolved)
+      return new View(undefined, undefined, fallback);
     if (Array.isArray(value)) {
       const index = typeof key === 'number' ? key : Number(key);
       return new View(Number.isInteger(index) ? value[index] : undefined, origin, fallback);
     }
-    if (isObject(value)) return new View(value[String(key)], origin, fallback);
-    return new View(undefined, undefined, fallback);
+    return new View(value[key as string], origin, fallback);
   }
 
   /** A dotted path; numeric segments index lists. */
@@ -162,14 +164,21 @@ export interface DefaultSpec {
 }
 
 const AZURERM_DOCS = 'terraform-provider-azurerm website/docs/r';
-const DEFAULT_CACHE = new WeakMap<ProviderVersion, Map<string, { value: Value | undefined; because: string }>>();
+type DefaultEntryCache = Map<
+  string,
+  Map<string, { spec: DefaultSpec; entry: { value: Value | undefined; because: string } }[]>
+>;
+const DEFAULT_CACHE = new WeakMap<ProviderVersion, DefaultEntryCache>();
 
 /** Writes one canonical resource. */
 export class Builder {
   readonly resource: Resource;
-  private readonly locations = new Map<string, SourceLocation>();
-  private readonly via = new Map<string, string>();
+  // Created on first use: a resource without per-value locations is located at its block (core/path.ts locate).
+  private locations?: Map<string, SourceLocation>;
+  private via?: Map<string, string>;
   private readonly defaults = new Map<string, { value: Value | undefined; because: string }>();
+  /** The written-case path of each default, to test presence without case-insensitive walks. */
+  private readonly defaultPaths = new Map<string, string>();
 
   constructor(
     init: { id: string; type: string; name: string; address: string; at: SourceLocation; file: string; scope?: string },
@@ -185,34 +194,74 @@ export class Builder {
       at: init.at,
       file: init.file,
       ...(init.scope ? { scope: init.scope } : {}),
-      locations: this.locations,
-      via: this.via,
       absentDefaults: this.defaults,
     };
+  }
+
+  private location(key: string, at: SourceLocation): void {
+    if (!this.locations) {
+      this.locations = new Map();
+      this.resource.locations = this.locations;
+    }
+    this.locations.set(key, at);
+  }
+
+  private provenance(key: string, via: string): void {
+    if (!this.via) {
+      this.via = new Map();
+      this.resource.via = this.via;
+    }
+    this.via.set(key, via);
+  }
+
+  /** Writes several values of one object (`properties` of a rule) with a single walk to it. */
+  putAll(base: string, entries: readonly [string, View][]): void {
+    let target: Record<string, Value> | undefined;
+    for (const [key, view] of entries) {
+      if (!view.present) continue;
+      if (!target) {
+        if (!this.has(base)) this.write(base, {});
+        target = this.container(base);
+      }
+      target[key] = view.value as Value;
+      if (view.origin) this.record(`${base}.${key}`, view.origin, view.at);
+    }
+  }
+
+  private container(path: string): Record<string, Value> {
+    let current = this.resource as unknown as Record<string, Value>;
+    for (const segment of path.split('.')) current = current[segment] as unknown as Record<string, Value>;
+    return current;
   }
 
   /** Writes a Terraform value at an ARM path (`properties.networkAcls.defaultAction`); absent values are skipped. */
   put(path: string, from: View | undefined): void {
     if (!from?.present) return;
     this.write(path, from.value as Value);
-    this.record(path, from.origin, from.at);
+    // Without provenance (a plan read without its .tf files) every path would point at the resource anyway.
+    if (from.origin) this.record(path, from.origin, from.at);
   }
 
   /** Writes a computed value (a constant the mapping implies), located at `at`. */
   set(path: string, value: Value, at?: SourceLocation | View): void {
     this.write(path, value);
-    const where = at instanceof View ? at.at : at;
-    if (where) this.locations.set(locationKey(path), where);
-    if (at instanceof View && at.origin?.via) this.via.set(locationKey(path), at.origin.via);
+    const where = at instanceof View ? at.origin?.at : at;
+    if (where && where !== this.resource.at) this.location(locationKey(path), where);
+    if (at instanceof View && at.origin?.via) this.provenance(locationKey(path), at.origin.via);
   }
 
   has(path: string): boolean {
     let current: Value | undefined = this.resource as unknown as Value;
-    for (const segment of path.split('.')) {
-      if (!isObject(current)) return false;
-      current = current[segment];
+    let start = 0;
+    for (;;) {
+      const dot = path.indexOf('.', start);
+      const segment = dot < 0 ? path.slice(start) : path.slice(start, dot);
+      if (Array.isArray(current)) current = current[Number(segment)];
+      else if (isObject(current)) current = current[segment];
+      else return false;
+      if (dot < 0) return current !== undefined && current !== null;
+      start = dot + 1;
     }
-    return current !== undefined && current !== null;
   }
 
   /** Locates a path without writing (a block whose members were written one by one). */
@@ -220,23 +269,46 @@ export class Builder {
     if (view) this.record(path, view.origin, view.at);
   }
 
+  /** The container the previous write went into, by its path: consecutive writes mostly share it. */
+  private lastParentPath?: string;
+  private lastParent?: Record<string, Value>;
+
   private write(path: string, value: Value): void {
-    const segments = path.split('.');
-    // Containers are indexed by name or by list index; a numeric next segment makes a list.
-    let target = this.resource as unknown as Record<string, Value>;
-    for (let i = 0; i < segments.length - 1; i++) {
-      const key = segments[i];
-      const next = target[key];
-      if (!Array.isArray(next) && !isObject(next)) target[key] = /^\d+$/.test(segments[i + 1]) ? [] : {};
-      target = target[key] as unknown as Record<string, Value>;
+    // Hot (every mapped value of every resource): walks the dotted path without splitting it. Containers are
+    // indexed by name or by list index; a numeric next segment makes a list.
+    const lastDot = path.lastIndexOf('.');
+    if (lastDot > 0 && this.lastParent && path.length > lastDot && this.lastParentPath === path.slice(0, lastDot)) {
+      this.lastParent[path.slice(lastDot + 1)] = value;
+      return;
     }
-    target[segments[segments.length - 1]] = value;
+    // A write that replaces a cached container (or one above it) invalidates the cache.
+    if (this.lastParentPath?.startsWith(path)) this.lastParentPath = undefined;
+    let target = this.resource as unknown as Record<string, Value>;
+    let start = 0;
+    for (;;) {
+      const dot = path.indexOf('.', start);
+      if (dot < 0) {
+        target[path.slice(start)] = value;
+        this.lastParentPath = path.slice(0, start > 0 ? start - 1 : 0);
+        this.lastParent = start > 0 ? target : undefined;
+        return;
+      }
+      const key = path.slice(start, dot);
+      let next = target[key];
+      if (typeof next !== 'object' || next === null || next instanceof Unresolved) {
+        const c = path.charCodeAt(dot + 1);
+        next = c >= 48 && c <= 57 ? [] : {};
+        target[key] = next;
+      }
+      target = next as unknown as Record<string, Value>;
+      start = dot + 1;
+    }
   }
 
   private record(path: string, origin: Origin | undefined, at: SourceLocation): void {
     const key = locationKey(path);
-    this.locations.set(key, origin?.at ?? at);
-    if (origin?.via) this.via.set(key, origin.via);
+    this.location(key, origin?.at ?? at);
+    if (origin?.via) this.provenance(key, origin.via);
     if (origin?.members) {
       for (const [member, inner] of origin.members) this.record(`${path}.${member}`, inner, inner.at);
     }
@@ -244,19 +316,27 @@ export class Builder {
 
   /** What the provider sends when the attribute is absent, for the configuration's azurerm major(s). */
   absent(path: string, spec: DefaultSpec): void {
-    // The same for every resource of a type in one scan: computed once.
-    const cacheKey = `${this.tfType}|${path}|${spec.attribute}|${JSON.stringify(spec.byMajor)}|${spec.note ?? ''}`;
-    let cache = DEFAULT_CACHE.get(this.version);
-    if (!cache) {
-      cache = new Map();
-      DEFAULT_CACHE.set(this.version, cache);
+    // The same for every resource of a type in one scan: computed once per (type, path, attribute, note).
+    let byType = DEFAULT_CACHE.get(this.version);
+    if (!byType) {
+      byType = new Map();
+      DEFAULT_CACHE.set(this.version, byType);
     }
-    let entry = cache.get(cacheKey);
+    let byPath = byType.get(this.tfType);
+    if (!byPath) {
+      byPath = new Map();
+      byType.set(this.tfType, byPath);
+    }
+    const specs = byPath.get(path) ?? [];
+    let entry = specs.find((s) => s.spec.attribute === spec.attribute && s.spec.note === spec.note)?.entry;
     if (!entry) {
       entry = this.resolveDefault(spec);
-      cache.set(cacheKey, entry);
+      specs.push({ spec, entry });
+      byPath.set(path, specs);
     }
-    this.defaults.set(locationKey(path), entry);
+    const key = locationKey(path);
+    this.defaults.set(key, entry);
+    this.defaultPaths.set(key, path);
   }
 
   private resolveDefault(spec: DefaultSpec): { value: Value | undefined; because: string } {
@@ -288,20 +368,7 @@ export class Builder {
 
   /** Drops default entries for paths that ended up set, so `read()` never mixes them up. */
   finish(): Resource {
-    for (const key of [...this.defaults.keys()]) if (this.hasKey(key)) this.defaults.delete(key);
+    for (const [key, path] of this.defaultPaths) if (this.has(path)) this.defaults.delete(key);
     return this.resource;
-  }
-
-  private hasKey(lowerPath: string): boolean {
-    let current: Value | undefined = this.resource as unknown as Value;
-    for (const segment of lowerPath.split('.')) {
-      if (Array.isArray(current)) current = current[Number(segment)];
-      else if (isObject(current)) {
-        const object: ValueObject = current;
-        const key: string | undefined = Object.keys(object).find((k) => k.toLowerCase() === segment);
-        current = key === undefined ? undefined : object[key];
-      } else return false;
-    }
-    return current !== undefined && current !== null;
   }
 }

@@ -95,14 +95,64 @@ export interface MapOptions {
   findId(type: string, name: string): string | undefined;
 }
 
+/** One instance's MapContext (methods on the prototype: plans map tens of thousands of these). */
+class InstanceContext implements MapContext {
+  constructor(
+    private readonly input: MapInput,
+    readonly id: string,
+    private readonly options: MapOptions,
+    private readonly batch: Batch,
+  ) {}
+  get version() {
+    return this.options.version;
+  }
+  get address() {
+    return this.input.address;
+  }
+  get at() {
+    return this.input.at;
+  }
+  get file() {
+    return this.input.file;
+  }
+  findId(type: string, name: string): string | undefined {
+    return this.options.findId(type, name);
+  }
+  child(init: { id: string; type: string; name: string; address?: string; scope?: string }): Builder {
+    const builder = new Builder(
+      {
+        address: init.address ?? `${this.input.address}#${init.type.split('/').pop()}`,
+        at: this.input.at,
+        file: this.input.file,
+        ...init,
+      },
+      this.options.version,
+      this.input.type,
+    );
+    this.batch.add(init.id, builder);
+    return builder;
+  }
+  diagnostic(diagnostic: Omit<IngestDiagnostic, 'file'> & { file?: string }): void {
+    this.batch.diagnostics.push({ file: this.input.file, ...diagnostic });
+  }
+}
+
+class Batch {
+  readonly builders: Builder[] = [];
+  readonly byId = new Map<string, Builder>();
+  readonly diagnostics: IngestDiagnostic[] = [];
+  add(id: string, builder: Builder): void {
+    this.builders.push(builder);
+    this.byId.set(id.toLowerCase(), builder);
+  }
+}
+
 /** Translates instances; patches (CMK, network rules, NSG associations) are applied to their targets last. */
 export function mapInstances(
   inputs: Iterable<MapInput>,
   options: MapOptions,
 ): { resources: Resource[]; diagnostics: IngestDiagnostic[] } {
-  const builders: Builder[] = [];
-  const byId = new Map<string, Builder>();
-  const diagnostics: IngestDiagnostic[] = [];
+  const batch = new Batch();
   const patches: {
     input: MapInput;
     view: View;
@@ -114,32 +164,7 @@ export function mapInstances(
     if (!mapping) continue;
     const view = new View(input.values, input.origin, input.at);
     const id = input.id ?? resourceId(input.type, 'managed', input.values, input.address, options);
-    const context: MapContext = {
-      version: options.version,
-      address: input.address,
-      at: input.at,
-      file: input.file,
-      id,
-      findId: options.findId,
-      child(init) {
-        const builder = new Builder(
-          {
-            address: init.address ?? `${input.address}#${init.type.split('/').pop()}`,
-            at: input.at,
-            file: input.file,
-            ...init,
-          },
-          options.version,
-          input.type,
-        );
-        builders.push(builder);
-        byId.set(init.id.toLowerCase(), builder);
-        return builder;
-      },
-      diagnostic(diagnostic) {
-        diagnostics.push({ file: input.file, ...diagnostic });
-      },
-    };
+    const context = new InstanceContext(input, id, options, batch);
     if (mapping.kind === 'patch') {
       patches.push({ input, view, context, patch: mapping });
       continue;
@@ -157,15 +182,14 @@ export function mapInstances(
       options.version,
       input.type,
     );
-    builders.push(builder);
-    byId.set(id.toLowerCase(), builder);
+    batch.add(id, builder);
     mapping.map(view, builder, context);
   }
   for (const { input, view, context, patch } of patches) {
     const targetId = patch.target(input.values, options);
-    const target = targetId ? byId.get(targetId.toLowerCase()) : undefined;
+    const target = targetId ? batch.byId.get(targetId.toLowerCase()) : undefined;
     if (!target) {
-      diagnostics.push({
+      batch.diagnostics.push({
         kind: 'warning',
         file: input.file,
         line: input.at.line,
@@ -176,7 +200,7 @@ export function mapInstances(
     }
     patch.apply(view, target, context);
   }
-  return { resources: builders.map((builder) => builder.finish()), diagnostics };
+  return { resources: batch.builders.map((builder) => builder.finish()), diagnostics: batch.diagnostics };
 }
 
 export { segment };

@@ -6,30 +6,34 @@ import type { Mapping, Patch, TypeMapping } from './types.js';
 
 const NSG = 'Microsoft.Network/networkSecurityGroups';
 
+/** Terraform security rule attribute -> ARM securityRules[].properties member. */
+const RULE_ATTRIBUTES: Record<string, string> = {
+  description: 'description',
+  protocol: 'protocol',
+  source_port_range: 'sourcePortRange',
+  source_port_ranges: 'sourcePortRanges',
+  destination_port_range: 'destinationPortRange',
+  destination_port_ranges: 'destinationPortRanges',
+  source_address_prefix: 'sourceAddressPrefix',
+  source_address_prefixes: 'sourceAddressPrefixes',
+  destination_address_prefix: 'destinationAddressPrefix',
+  destination_address_prefixes: 'destinationAddressPrefixes',
+  access: 'access',
+  priority: 'priority',
+  direction: 'direction',
+};
+
 /** Security rule attributes (inline security_rule blocks and azurerm_network_security_rule alike). */
 function securityRule(rule: View, out: Builder, base: string): void {
-  const pairs: Record<string, string> = {
-    description: 'description',
-    protocol: 'protocol',
-    source_port_range: 'sourcePortRange',
-    source_port_ranges: 'sourcePortRanges',
-    destination_port_range: 'destinationPortRange',
-    destination_port_ranges: 'destinationPortRanges',
-    source_address_prefix: 'sourceAddressPrefix',
-    source_address_prefixes: 'sourceAddressPrefixes',
-    destination_address_prefix: 'destinationAddressPrefix',
-    destination_address_prefixes: 'destinationAddressPrefixes',
-    access: 'access',
-    priority: 'priority',
-    direction: 'direction',
-  };
-  for (const [from, to] of Object.entries(pairs)) {
+  const pairs = RULE_ATTRIBUTES;
+  const entries: [string, View][] = [];
+  for (const from in pairs) {
     const view = rule.get(from);
     // The provider sends empty sets for the plural forms it was not given: leave them out like ARM templates do.
-    if (Array.isArray(view.value) && view.value.length === 0) continue;
-    if (view.value === '') continue;
-    out.put(`${base}.${to}`, view);
+    if (view.value === '' || (Array.isArray(view.value) && view.value.length === 0)) continue;
+    entries.push([pairs[from], view]);
   }
+  out.putAll(base, entries);
   for (const [from, to] of [
     ['source_application_security_group_ids', 'sourceApplicationSecurityGroups'],
     ['destination_application_security_group_ids', 'destinationApplicationSecurityGroups'],
