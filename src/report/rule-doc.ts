@@ -3,7 +3,8 @@
 import { hipaaTitle } from '../core/hipaa.js';
 import type { Rule } from '../rules/define.js';
 
-const PATTERNS: Record<number, string> = {
+/** Seed failure patterns (spec/rules.yaml catalog.patterns), short titles for docs and reports. */
+export const PATTERNS: Readonly<Record<number, string>> = {
   1: 'PHI at rest without SSE/CMK; VMs on deprecated Azure Disk Encryption',
   2: 'PHI databases reachable from the internet',
   3: 'Excessive Graph permissions, over-privileged service principals, no Conditional Access MFA',
