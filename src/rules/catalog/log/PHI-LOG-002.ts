@@ -40,13 +40,22 @@ const AUDIT_CATEGORIES: Record<string, readonly string[]> = {
   'microsoft.dbformysql/flexibleservers': ['MySqlAuditLogs'],
 };
 
+const NEEDS = new Map<string, LogNeed>();
+
+/** One need per type, so judgements of settings can be remembered per need. */
 function need(resource: Resource): LogNeed {
-  const categories = AUDIT_CATEGORIES[resource.type.toLowerCase()];
-  return {
-    expected: `audit logs (categoryGroup "audit" or "allLogs"${categories ? `, or ${categories.join(' + ')}` : ''})`,
-    groups: ['audit', 'allLogs'],
-    allOf: categories,
-  };
+  const type = resource.type.toLowerCase();
+  let found = NEEDS.get(type);
+  if (!found) {
+    const categories = AUDIT_CATEGORIES[type];
+    found = {
+      expected: `audit logs (categoryGroup "audit" or "allLogs"${categories ? `, or ${categories.join(' + ')}` : ''})`,
+      groups: ['audit', 'allLogs'],
+      allOf: categories,
+    };
+    NEEDS.set(type, found);
+  }
+  return found;
 }
 
 /** MySQL flexible writes MySqlAuditLogs only with the server parameter audit_log_enabled = ON. */
@@ -140,7 +149,7 @@ export default defineRule({
   },
   check(resource, context) {
     if (isType(resource, DIAGNOSTIC_SETTINGS)) return notApplicable('evaluated on the resource it extends');
-    const what = `${resource.type.split('/').pop()} '${resource.name}'`;
+    const what = `${resource.type} '${resource.name}'`;
     const logging = auditLoggingOutcome({
       subject: resource,
       targets: [resource.id],

@@ -230,6 +230,23 @@ export function unlinkedSettings(inventory: Inventory): Resource[] {
   return index.settings;
 }
 
+const unlinkedVerdicts = new WeakMap<Resource, Map<LogNeed, boolean>>();
+
+/** Judged once per setting and need: every subject without a passing setting asks about every unlinked one. */
+function couldNotPass(setting: Resource, context: RuleContext, need: LogNeed): boolean {
+  let verdicts = unlinkedVerdicts.get(setting);
+  if (!verdicts) {
+    verdicts = new Map();
+    unlinkedVerdicts.set(setting, verdicts);
+  }
+  let bad = verdicts.get(need);
+  if (bad === undefined) {
+    bad = judgeSetting(setting, context, need).state === 'bad';
+    verdicts.set(need, bad);
+  }
+  return bad;
+}
+
 export interface AuditLoggingCheck {
   subject: Resource;
   /** Ids whose diagnostic settings count (the resource, or its blob service). */
@@ -269,7 +286,7 @@ export function auditLoggingOutcome(check: AuditLoggingCheck): Outcome {
     );
   }
   for (const setting of unlinkedSettings(context.inventory)) {
-    if (judgeSetting(setting, context, need).state === 'bad') continue;
+    if (couldNotPass(setting, context, need)) continue;
     return unknown(
       { path: `diagnosticSettings/${settingLabel(setting)}.scope`, expression: setting.scope ?? '', at: setting.at },
       `diagnostic setting '${settingLabel(setting)}' extends ${setting.scope}, which cannot be resolved; it may be the one of ${what}`,
