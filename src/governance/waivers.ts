@@ -524,13 +524,12 @@ export class WaiverSet {
     }
     const inline: Tracked[] = [];
     if (resource.metadata !== undefined) inline.push(...this.addResource(resource));
-    const places = [resource.at, finding.location].filter((p) => p !== undefined && p !== null);
-    const seen = new Set<string>();
-    for (const place of places) {
-      const key = `${place.file}\0${place.line}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
-      inline.push(...(this.source(place.file)?.at(place.line) ?? []));
+    // Snapshots and ARM JSON have no comments: their (possibly hundreds of thousands of) findings skip the lookup.
+    const { at } = resource;
+    const location = finding.location;
+    if (at && COMMENTED_SOURCE.test(at.file)) inline.push(...(this.source(at.file)?.at(at.line) ?? []));
+    if (location && COMMENTED_SOURCE.test(location.file) && (location.file !== at?.file || location.line !== at.line)) {
+      inline.push(...(this.source(location.file)?.at(location.line) ?? []));
     }
     for (const waiver of inline)
       if (waiver.rules.includes(finding.ruleId) && !candidates.includes(waiver)) candidates.push(waiver);
