@@ -100,6 +100,7 @@ describe('GitHub Action (action.yml)', () => {
         BASELINE: '',
         CONFIG: '',
         WAIVERS: '',
+        CATEGORY: 'phiguard/test',
         OUT: out,
         GITHUB_OUTPUT: outputs,
       },
@@ -115,8 +116,12 @@ describe('GitHub Action (action.yml)', () => {
     assert.equal(values['json-file'], join(out, 'phiguard.json'));
     const report = JSON.parse(readFileSync(values['json-file'], 'utf8')) as { findings: { ruleId: string }[] };
     assert.ok(report.findings.some((f) => f.ruleId === 'PHI-STG-004'));
-    // SARIF is written whenever this version of phiguard has the reporter; the output names it only then.
-    assert.equal(values['sarif-file'] !== undefined, existsSync(join(out, 'phiguard.sarif')));
+    assert.equal(values['sarif-file'], join(out, 'phiguard.sarif'));
+    const sarif = JSON.parse(readFileSync(values['sarif-file'], 'utf8')) as {
+      runs: { automationDetails?: { id: string } }[];
+    };
+    assert.match(sarif.runs[0].automationDetails?.id ?? '', /^phiguard\/test/);
+    assert.ok(existsSync(join(out, 'summary.md')), 'the Markdown report for the job summary');
   });
 });
 
