@@ -58,7 +58,9 @@ for (const size of options.sizes.split(',').map(Number)) {
   }
   const read = await series('readTerraformPlan', [reader, file], { times: runs });
   const counts = read.runs[0]?.stderr.trim().split('\n').pop() ?? '';
-  console.log(`  readTerraformPlan           median ${seconds(read.medianMs)}  peak RSS ${mb(read.peakRssMB)}  ${counts}`);
+  console.log(
+    `  readTerraformPlan           median ${seconds(read.medianMs)}  peak RSS ${mb(read.peakRssMB)}  ${counts}`,
+  );
   if (floorMs !== undefined) console.log(`  W6 ${size} MB: plan/floor ${ratio(read.medianMs, floorMs)} (goal <= 2x)`);
   else console.log(`  W6 ${size} MB: peak RSS ${mb(read.peakRssMB)} (goal <= 400 MB)`);
 }

@@ -431,11 +431,25 @@ export async function* readTerraformPlan(
   const fixSubscription = (id: string) =>
     subscription && id.startsWith(SUBSCRIPTION) ? `/subscriptions/${subscription}${id.slice(SUBSCRIPTION.length)}` : id;
   const context = {
-    findId: (type: string, name: string) => {
-      for (const [address, id] of ids)
-        if (address.includes(`${type}.`) && id.toLowerCase().endsWith(`/${name.toLowerCase()}`)) return id;
-      return undefined;
-    },
+    findId: (type: string, name: string) => byName.get(`${type}|${name.toLowerCase()}`),
+  };
+  /** Ids by type and name, for children that name their parent (`storage_account_name`). */
+  const byName = new Map<string, string>();
+  // Only ids something references are kept (a state without configuration: all of them).
+  const referenced = new Set<string>();
+  for (const [address, config] of expressions) {
+    const prefix = modulePrefix(address);
+    const visit = (expression: Value | undefined): void => {
+      const target = referencedAddress(expression);
+      if (target) referenced.add(configAddress(`${prefix}${target}`));
+      else if (Array.isArray(expression)) expression.forEach(visit);
+      else if (isObject(expression) && !('references' in expression)) Object.values(expression).forEach(visit);
+    };
+    Object.values(config).forEach(visit);
+  }
+  const remember = (item: ChangeItem, values: ValueObject, id: string) => {
+    if (!configuration || referenced.has(configAddress(item.address))) ids.set(item.address, id);
+    if (typeof values.name === 'string') byName.set(`${item.type}|${values.name.toLowerCase()}`, id);
   };
   const inputOf = (item: ChangeItem, values: ValueObject, at: SourceLocation): MapInput => {
     const located = locator.locate(item.address);
@@ -562,7 +576,7 @@ export async function* readTerraformPlan(
       ids,
     );
     const values = resolved.value as ValueObject;
-    ids.set(item.address, idOf(item, values));
+    remember(item, values, idOf(item, values));
     if (resolved.pending) {
       // A reference to a resource later in the file: mapped at the end, when every id is known.
       deferred.push({ item, values, at: prepared.at });
