@@ -432,6 +432,13 @@ export const CLIENT_JS = String.raw`(function () {
     if (event.target.type !== 'search') applySoon();
   });
   form.addEventListener('submit', function (event) { event.preventDefault(); clearTimeout(timer); applySoon(); });
+  // Enter applies at once (two search fields and no submit button mean the form has no implicit submission).
+  form.addEventListener('keydown', function (event) {
+    if (event.key !== 'Enter' || event.target.type !== 'search') return;
+    event.preventDefault();
+    clearTimeout(timer);
+    applySoon();
+  });
   doc.getElementById('f-reset').addEventListener('click', function () { form.reset(); clearTimeout(timer); applySoon(); });
 
   // Print the groups on screen expanded (their first page), then restore what the reader had open.
