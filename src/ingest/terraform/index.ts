@@ -1,15 +1,27 @@
 // Terraform adapter: HCL configurations (a directory is a module) and `terraform show -json` plans/states, translated
-// into canonical ARM-shaped Resources with provenance (ARCHITECTURE.md).
+// into canonical ARM-shaped Resources with provenance (ARCHITECTURE.md). Resources have origin 'terraform',
+// address = the Terraform address (`module.x["a"].azurerm_storage_account.main[0]`), file = the .tf file, an ARM id
+// built from name/resource_group_name/parent ids (`terraform://<address>` when the name is unknown), per-value
+// `locations`/`via` (a value set in terraform.tfvars or a variable default points there) and `absentDefaults`
+// (azurerm 3.x/4.x/5.x schema defaults; the least secure one when the major is not pinned).
 //
 // Entry points:
-// - loadTerraformModule(dir, { varFiles, azurermMajor }): reads every .tf file of `dir`, terraform.tfvars,
-//   *.auto.tfvars and the given var files (later wins, as Terraform does), follows local module sources
-//   (`./...`), expands count/for_each/dynamic blocks and maps azurerm/azuread resources. Remote module sources
-//   and unreadable or malformed files are reported as diagnostics (`not-scanned`, `read-error`, `parse-error` with
-//   file:line:column); the rest of the module still loads. Never throws for user input.
-// - detectTerraformPlan(headText): whether the first bytes of a JSON file are `terraform show -json` output.
-// - readTerraformPlan(file, onDiagnostic): streams the resources of a plan (or state) JSON, exact values, with
-//   file:line from the .tf files next to the plan when they are there.
+// - loadTerraformModule(dir, { varFiles?, azurermMajor? }): Promise<IngestResult>. Reads every .tf file of `dir`,
+//   terraform.tfvars, terraform.tfvars.json, *.auto.tfvars(.json) and then `varFiles` (later wins, as Terraform
+//   does; TF_VAR_ environment variables are not read), follows local module sources (`./...`), expands
+//   count/for_each/dynamic blocks and maps azurerm/azuread resources (map/). The azurerm major comes from
+//   `azurermMajor` (.phiguard.yaml terraform.assume_azurerm_major), else .terraform.lock.hcl, else required_providers
+//   constraints. Never throws for user input: remote module sources -> `not-scanned`, unreadable files ->
+//   `read-error`, malformed HCL -> `parse-error` with file:line:column (the rest of the module still loads, the
+//   file itself from its next top-level block on), unknown count/for_each -> `warning` (one representative instance).
+// - loadTerraformFiles(files, { dir?, varFiles?, azurermMajor? }): IngestResult. The same from in-memory files.
+// - detectTerraformPlan(headText): boolean. Whether the first bytes of a JSON file are `terraform show -json` output
+//   (a plan or a state).
+// - readTerraformPlan(file, onDiagnostic): AsyncIterable<Resource>. Streams a plan's resource changes (or a state's
+//   resources) with their exact values; attributes known only after apply become unknown; references to resources
+//   the same plan creates are resolved through the plan's configuration; deletions and data sources are skipped.
+//   Resources are located in the .tf files beside the plan when they are there, else in the plan (line:column of
+//   the resource change). Malformed JSON -> a `parse-error` diagnostic and the iteration ends.
 import { join } from 'node:path';
 import type { IngestResult } from '../types.js';
 import { computedAttributes, mapInstances } from './map/index.js';

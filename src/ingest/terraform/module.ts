@@ -271,8 +271,12 @@ export class Loader {
   instantiate(root: ModuleSource, rootVariables: Map<string, Ev>): ModuleInstance {
     const instance = new ModuleInstance(this, root, '', root.dir, rootVariables, undefined);
     this.register(instance, 0);
+    this.registered = true;
     return instance;
   }
+
+  /** Every module instance is known (lookups across them can be cached). */
+  private registered = false;
 
   private register(instance: ModuleInstance, depth: number): void {
     this.instances.push(instance);
@@ -302,20 +306,33 @@ export class Loader {
     }
   }
 
+  /** Computed ids of managed resources by type and lower-cased name, built once per type on first use. */
+  private readonly names = new Map<string, Map<string, string> | 'building'>();
+
   findId(type: string, name: string): string | undefined {
-    for (const module of this.instances) {
-      for (const declaration of module.source.declarations.values()) {
-        if (declaration.mode !== 'managed' || declaration.type !== type) continue;
-        for (const instance of module.expand(declaration).instances) {
-          const values = instance.body().value as ValueObject;
-          if (typeof values.name === 'string' && values.name.toLowerCase() === name.toLowerCase()) {
+    let index = this.names.get(type);
+    // A lookup made while the index for this type is being built (a resource naming one of its own type) finds nothing.
+    if (index === 'building') return undefined;
+    if (!index) {
+      this.names.set(type, 'building');
+      const built = new Map<string, string>();
+      for (const module of this.instances) {
+        for (const declaration of module.source.declarations.values()) {
+          if (declaration.mode !== 'managed' || declaration.type !== type) continue;
+          for (const instance of module.expand(declaration).instances) {
+            const values = instance.body().value as ValueObject;
             const id = (instance.object().value as ValueObject).id;
-            if (typeof id === 'string') return id;
+            if (typeof values.name === 'string' && typeof id === 'string' && !built.has(values.name.toLowerCase())) {
+              built.set(values.name.toLowerCase(), id);
+            }
           }
         }
       }
+      index = built;
+      if (this.registered) this.names.set(type, index);
+      else this.names.delete(type);
     }
-    return undefined;
+    return index.get(name.toLowerCase());
   }
 }
 
