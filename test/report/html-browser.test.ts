@@ -122,6 +122,39 @@ async function count(page: Page): Promise<string> {
   return (await page.textContent('#count')) ?? '';
 }
 
+/** What the free-text search is documented to cover: every term appears in some field of the finding. */
+function matchesText(f: Finding, query: string): boolean {
+  const rule = RULES.find((r) => r.id === f.ruleId);
+  const actual =
+    f.evidence.actual === null
+      ? ''
+      : typeof f.evidence.actual === 'string'
+        ? f.evidence.actual
+        : JSON.stringify(f.evidence.actual);
+  const fields = [
+    f.ruleId,
+    rule?.title ?? '',
+    f.title,
+    f.message,
+    f.evidence.path,
+    actual,
+    f.evidence.expected ?? '',
+    f.fingerprint,
+    ...f.hipaa,
+    ...(f.labels ?? []),
+    f.resource.id,
+    f.resource.type,
+    f.resource.name,
+    f.resource.address,
+    f.location?.file ?? '',
+  ].map((v) => v.toLowerCase());
+  return query
+    .toLowerCase()
+    .split(/\s+/)
+    .filter(Boolean)
+    .every((term) => fields.some((v) => v.includes(term)));
+}
+
 /** Tabs forward until `selector` has focus; fails after `limit` presses. */
 async function tabTo(page: Page, selector: string, limit = 80): Promise<void> {
   for (let k = 0; k < limit; k++) {
@@ -290,6 +323,21 @@ describe('HTML report in Chromium', () => {
     assert.match(await count(page), /^Showing 1 finding of/);
     await page.click('#groups .group h3 button');
     assert.equal(await page.locator('#groups article code', { hasText: target.fingerprint }).count(), 1);
+    // Terms are matched literally and case-insensitively, all of them, in any field.
+    const bracketed = estate.find((f) => typeof f.evidence.actual === 'string' && /[[(]/.test(f.evidence.actual));
+    const queries = [
+      `${target.ruleId} ${target.resource.name.toUpperCase()}`,
+      // '.*' found literally, not as a pattern that matches everything.
+      '.*',
+      ...(bracketed ? [(bracketed.evidence.actual as string).slice(0, 20).toUpperCase()] : []),
+    ];
+    for (const query of queries) {
+      await page.fill('#f-text', query);
+      await page.press('#f-text', 'Enter');
+      const expected = estate.filter((f) => f.status !== 'pass' && matchesText(f, query)).length;
+      assert.match(await count(page), new RegExp(`^Showing ${expected} findings? of`), query);
+      if (query !== '.*') assert.ok(expected > 0, query);
+    }
     // Resource or file: a template path selects the findings located in it (or on a resource of that name).
     await page.click('#f-reset');
     const file = (target.location as { file: string }).file;

@@ -82,16 +82,15 @@ export const CLIENT_JS = String.raw`(function () {
   }
 
   // Text search runs over the interned string table: each distinct string is tested once per term, then a finding
-  // matches when one of its string ids does. Lower-casing the table waits for the first search.
-  var lower = null;
+  // matches when one of its string ids does. A case-insensitive pattern spares a lower-cased copy of the table.
   function termMask(term) {
-    if (!lower) lower = S.map(function (s) { return s.toLowerCase(); });
+    var pattern = new RegExp(term.replace(/[.*+?^$(){}|[\]\\]/g, '\\$&'), 'i');
     var mask = new Uint8Array(S.length);
-    for (var i = 0; i < lower.length; i++) if (lower[i].indexOf(term) !== -1) mask[i] = 1;
+    for (var i = 0; i < S.length; i++) if (pattern.test(S[i])) mask[i] = 1;
     return mask;
   }
   function terms(text) {
-    return text.toLowerCase().split(/\s+/).filter(function (t) { return t.length > 0; });
+    return text.split(/\s+/).filter(function (t) { return t.length > 0; });
   }
   function hit(mask, id) { return id >= 0 && mask[id] === 1; }
   function listHit(mask, list) {
