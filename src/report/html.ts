@@ -473,7 +473,7 @@ function filtersForm(findings: readonly Finding[], summary: Summary): string {
   };
   const rules = [...ruleCounts].sort(([a], [b]) => a.localeCompare(b));
   return (
-    '<form class="filters" id="filters" role="search" aria-label="Filter findings">' +
+    '<form class="filters" id="filters" role="search" aria-label="Filter findings" autocomplete="off">' +
     '<fieldset><legend>Group by</legend><div class="opts">' +
     '<label><input type="radio" name="view" value="section" checked> HIPAA section</label>' +
     '<label><input type="radio" name="view" value="resource"> Resource</label></div></fieldset>' +

@@ -388,6 +388,15 @@ describe('HTML report in Chromium', () => {
     await page.close();
   });
 
+  it('says so when there are no findings', async () => {
+    const { page, errors } = await open(write('empty.html', []));
+    assert.equal(await count(page), 'Showing 0 findings of 0, in 0 HIPAA sections.');
+    assert.equal(await page.textContent('#groups'), 'No findings: nothing failed or needs review.');
+    assertNoViolations(await axe(page));
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
   it('shows hostile finding text as text: no script runs, no markup appears', async () => {
     const hostile = '</script><script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2">';
     const file = write('hostile.html', [

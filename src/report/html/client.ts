@@ -386,7 +386,8 @@ export const CLIENT_JS = String.raw`(function () {
   function show(matched) {
     groupsShown = 0;
     groupsEl.textContent = '';
-    if (matched === 0) groupsEl.appendChild(el('p', 'empty', 'No findings match these filters.'));
+    if (N === 0) groupsEl.appendChild(el('p', 'empty', 'No findings: nothing failed or needs review.'));
+    else if (matched === 0) groupsEl.appendChild(el('p', 'empty', 'No findings match these filters.'));
     else renderGroups();
     var noun = view === 'section' ? plural(groups.length, 'HIPAA section', 'HIPAA sections') : plural(groups.length, 'resource', 'resources');
     countEl.textContent = 'Showing ' + plural(matched, 'finding', 'findings') + ' of ' + fmt(N) + ', in ' + noun + '.';
