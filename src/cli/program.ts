@@ -25,7 +25,7 @@ function buildProgram(version: string): Command {
     .option('--show-config', 'print the effective config and exit')
     .option(
       '-f, --format <spec>',
-      'output format(s): table, json, sarif, junit, csv, markdown; several as sarif:out.sarif,json:-',
+      'output format(s): table, json, sarif, junit, csv, markdown, html; several as sarif:out.sarif,json:-',
       'table',
     )
     .option('-o, --output <file>', 'write a single format to this file (default: stdout)')

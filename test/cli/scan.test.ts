@@ -105,13 +105,17 @@ describe('phiguard scan on the example estate', () => {
 });
 
 describe('phiguard scan report formats', () => {
-  it('writes SARIF, JUnit, CSV and Markdown files beside streamed JSON, all from the same findings', () => {
+  it('writes SARIF, JUnit, CSV, Markdown and HTML files beside streamed JSON, all from the same findings', () => {
     const dir = workspace({});
     const out = (name: string) => join(dir, name);
-    const spec = `sarif:${out('r.sarif')},junit:${out('r.xml')},csv:${out('r.csv')},markdown:${out('r.md')},json:-`;
+    const spec = `sarif:${out('r.sarif')},junit:${out('r.xml')},csv:${out('r.csv')},markdown:${out('r.md')},html:${out('r.html')},json:-`;
     const { code, stdout, stderr } = phiguard(['scan', EXAMPLE, '--format', spec]);
     assert.equal(code, 1, stderr);
-    assert.deepEqual(readdirSync(dir).sort(), ['r.csv', 'r.md', 'r.sarif', 'r.xml'], 'no temporary files left');
+    assert.deepEqual(
+      readdirSync(dir).sort(),
+      ['r.csv', 'r.html', 'r.md', 'r.sarif', 'r.xml'],
+      'no temporary files left',
+    );
     const findings = (JSON.parse(stdout) as Json).findings as (Json['findings'][number] & { fingerprint: string })[];
     const count = (status: string) => findings.filter((f) => f.status === status).length;
 
@@ -144,6 +148,8 @@ describe('phiguard scan report formats', () => {
       rows.map((r) => r[fingerprint]),
       findings.map((f) => f.fingerprint),
     );
+
+    assert.match(readFileSync(out('r.html'), 'utf8'), /^<!DOCTYPE html>/i);
 
     const markdown = readFileSync(out('r.md'), 'utf8');
     assert.ok(markdown.length <= 65_536);
@@ -264,9 +270,9 @@ describe('phiguard scan on bad input', () => {
     assert.match(config.stderr, /\.phiguard\.yaml:2:\d+: scan\.fail_on must be one of/);
     const clean = workspace({ 'good.json': JSON.stringify(STORAGE_TEMPLATE) });
     assert.equal(phiguard(['scan', clean, '--fail-on', 'severe']).code, 2);
-    const html = phiguard(['scan', clean, '--format', 'html']);
-    assert.equal(html.code, 2);
-    assert.match(html.stderr, /not available in this version/);
+    const pdf = phiguard(['scan', clean, '--format', 'pdf']);
+    assert.equal(pdf.code, 2);
+    assert.match(pdf.stderr, /unknown format "pdf" \(expected one of table, json, sarif, junit, csv, markdown, html\)/);
     const twice = phiguard(['scan', clean, '--format', 'sarif,markdown']);
     assert.equal(twice.code, 2);
     assert.match(twice.stderr, /only one format can go to stdout/);
