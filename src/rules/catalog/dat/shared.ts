@@ -2,9 +2,9 @@
 import { sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { fail, failAt, type PathRead, type RuleContext, unknown } from '../../define.js';
+import { approvedPrivateEndpoint } from '../net/db.js';
 import { and, type Blocker, blockerMessage, blockerOf, isBlocker, or, type Tri } from '../net/tri.js';
 import { describeValue } from '../stg/shared.js';
-import { approvedPrivateLink } from './private-link.js';
 
 export const WORKSPACE = 'Microsoft.HealthcareApis/workspaces';
 export const FHIR_SERVICE = 'Microsoft.HealthcareApis/workspaces/fhirservices';
@@ -16,6 +16,13 @@ export const AHDS_SWAGGER =
 export const FHIR_PAYLOAD = 'payloads/fhir_service_get_2024-03-31.json (FhirServices_Get example)';
 export const CONTROLS_H1 = 'controls.md H1 (Azure Health Data Services FHIR)';
 
+/** Private link group ids (sub-resources) per service type (controls.md H1/H2), lower-cased type keys. */
+const GROUP_IDS: Record<string, readonly string[]> = {
+  'microsoft.healthcareapis/workspaces': ['healthcareworkspace'],
+  'microsoft.healthcareapis/services': ['fhir'],
+  'microsoft.purview/accounts': ['account', 'portal'],
+};
+
 export function isType(resource: Resource, type: string): boolean {
   return sameText(resource.type, type);
 }
@@ -25,7 +32,7 @@ function publicOff(read: PathRead): Tri {
 }
 
 function linkTri(resource: Resource, context: RuleContext): { tri: Tri; evidence?: string } {
-  const link = approvedPrivateLink(resource, context);
+  const link = approvedPrivateEndpoint(resource, context, GROUP_IDS[resource.type.toLowerCase()] ?? []);
   if (link.state === 'approved') return { tri: true, evidence: link.evidence };
   return { tri: link.state === 'unknown' ? link.blocker : false };
 }

@@ -89,7 +89,11 @@ export type EndpointVerdict =
  * (live GET `properties.privateEndpointConnections[]`, status Approved), or a private endpoint of the inventory that
  * targets it with a matching group id (an automatic connection; a manual one waits for out-of-band approval).
  */
-export function approvedPrivateEndpoint(resource: Resource, context: RuleContext): EndpointVerdict {
+export function approvedPrivateEndpoint(
+  resource: Resource,
+  context: RuleContext,
+  wanted: readonly string[] = groupIdsFor(resource),
+): EndpointVerdict {
   let blocker: Blocker | undefined;
   const connections = context.read(resource, 'properties.privateEndpointConnections');
   if (connections.state === 'unknown') blocker = blockerOf(connections);
@@ -105,7 +109,6 @@ export function approvedPrivateEndpoint(resource: Resource, context: RuleContext
       }
     }
   }
-  const wanted = groupIdsFor(resource);
   for (const link of context.inventory.privateEndpointsTo(resource)) {
     const verdict = linkVerdict(link, wanted, context);
     if (verdict.state === 'approved') return verdict;
