@@ -20,6 +20,7 @@ param privateDnsZoneNames string[] = [
   'privatelink.dfs.core.windows.net'
   'privatelink.vaultcore.azure.net'
   'privatelink.database.windows.net'
+  'contoso-analytics.private.mysql.database.azure.com'
 ]
 
 var tags = union(baseTags, { app: 'shared-network', owner: 'cloud-platform@contoso-health.example' })
@@ -116,6 +117,19 @@ resource nsgData 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'Allow-MySQL-From-App'
+        properties: {
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '3306'
+          sourceAddressPrefix: '10.40.1.0/24'
+          destinationAddressPrefix: '10.40.3.0/24'
+          access: 'Allow'
+          priority: 200
+          direction: 'Inbound'
+        }
+      }
+      {
         name: 'Allow-SQL-From-HQ'
         properties: {
           protocol: 'Tcp'
@@ -175,11 +189,19 @@ resource nsgLegacy 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   }
 }
 
+// `delegation`: the service that injects its instances into the subnet (VNet-injected flexible servers).
 var subnets = [
-  { name: 'snet-app', prefix: '10.40.1.0/24', nsg: nsgApp.id, nat: true }
-  { name: 'snet-data', prefix: '10.40.2.0/24', nsg: nsgData.id, nat: false }
-  { name: 'snet-privatelink', prefix: '10.40.4.0/24', nsg: nsgData.id, nat: false }
-  { name: 'snet-legacy-dmz', prefix: '10.40.10.0/24', nsg: nsgLegacy.id, nat: false }
+  { name: 'snet-app', prefix: '10.40.1.0/24', nsg: nsgApp.id, nat: true, delegation: null }
+  { name: 'snet-data', prefix: '10.40.2.0/24', nsg: nsgData.id, nat: false, delegation: null }
+  {
+    name: 'snet-mysql-analytics'
+    prefix: '10.40.3.0/24'
+    nsg: nsgData.id
+    nat: false
+    delegation: 'Microsoft.DBforMySQL/flexibleServers'
+  }
+  { name: 'snet-privatelink', prefix: '10.40.4.0/24', nsg: nsgData.id, nat: false, delegation: null }
+  { name: 'snet-legacy-dmz', prefix: '10.40.10.0/24', nsg: nsgLegacy.id, nat: false, delegation: null }
 ]
 
 resource vnet 'Microsoft.Network/virtualNetworks@2025-07-01' = {
@@ -197,6 +219,7 @@ resource vnet 'Microsoft.Network/virtualNetworks@2025-07-01' = {
           addressPrefix: subnet.prefix
           networkSecurityGroup: { id: subnet.nsg }
           natGateway: subnet.nat ? { id: natGateway.id } : null
+          delegations: subnet.delegation == null ? [] : [{ name: 'delegation', properties: { serviceName: subnet.delegation } }]
         }
       }
     ]
@@ -229,5 +252,6 @@ resource privateDnsZoneLinks 'Microsoft.Network/privateDnsZones/virtualNetworkLi
 
 output vnetId string = vnet.id
 output privateLinkSubnetId string = resourceId('Microsoft.Network/virtualNetworks/subnets', vnetName, 'snet-privatelink')
+output mysqlSubnetId string = resourceId('Microsoft.Network/virtualNetworks/subnets', vnetName, 'snet-mysql-analytics')
 output privateDnsZoneIds object = toObject(privateDnsZoneNames, zone => zone, zone => resourceId('Microsoft.Network/privateDnsZones', zone))
 output natPublicIp string = natPublicIp.properties.ipAddress

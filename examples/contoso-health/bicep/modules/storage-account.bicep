@@ -34,11 +34,17 @@ param ipRules array = []
 @description('The encryption block; null keeps the platform default.')
 param encryption object?
 
+@description('Managed identity of the account (a user-assigned identity unwraps a customer-managed key).')
+param identity object?
+
 param isHnsEnabled bool = false
 
 param containers containerType[] = []
 
 param blobServiceProperties object = {}
+
+@description('Log Analytics workspace that receives the blob service\'s read, write and delete logs.')
+param blobLogsWorkspaceId string?
 
 @description('A private endpoint for one sub-resource (blob, dfs...) in an existing subnet.')
 param privateEndpoint {
@@ -55,6 +61,7 @@ resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
   sku: {
     name: skuName
   }
+  identity: identity
   properties: {
     accessTier: 'Hot'
     supportsHttpsTrafficOnly: httpsOnly
@@ -81,6 +88,22 @@ resource account 'Microsoft.Storage/storageAccounts@2025-06-01' = {
         properties: {
           publicAccess: container.?publicAccess ?? 'None'
         }
+      }
+    ]
+  }
+}
+
+resource blobLogs 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview' = if (blobLogsWorkspaceId != null) {
+  name: 'blob-audit-to-law'
+  scope: account::blobService
+  properties: {
+    workspaceId: blobLogsWorkspaceId
+    logAnalyticsDestinationType: 'Dedicated'
+    logs: [for category in ['StorageRead', 'StorageWrite', 'StorageDelete']: { category: category, enabled: true }]
+    metrics: [
+      {
+        category: 'Transaction'
+        enabled: true
       }
     ]
   }

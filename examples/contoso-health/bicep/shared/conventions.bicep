@@ -30,3 +30,27 @@ type containerType = {
   @description('None unless the container serves anonymous readers.')
   publicAccess: ('None' | 'Blob' | 'Container')?
 }
+
+@export()
+@description('A server-level IPv4 firewall rule of a database server.')
+type firewallRuleType = {
+  name: string
+  startIpAddress: string
+  endIpAddress: string
+}
+
+@export()
+@description('An Azure SQL database: its SKU, backup redundancy and (only when it must differ from the default) TDE.')
+type sqlDatabaseType = {
+  name: string
+  sku: {
+    name: string
+    tier: string
+    family: string?
+    capacity: int?
+  }
+  zoneRedundant: bool?
+  backupStorageRedundancy: ('Geo' | 'GeoZone' | 'Local' | 'Zone')
+  @description('Transparent data encryption; null leaves the service default (Enabled) in place.')
+  transparentDataEncryption: ('Enabled' | 'Disabled')?
+}
