@@ -1,4 +1,4 @@
-// examples/contoso-health/bicep: the Bicep edition of the estate's network and storage must show the same seeded
+// examples/contoso-health/bicep: the Bicep edition of the estate's network, storage and databases must show the same seeded
 // STG/NET failures as the ARM templates (examples/contoso-health/README.md), each at the line it originates.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -63,6 +63,49 @@ const EXPECTED: [string, string, 'fail' | 'unknown', string, string, number?][] 
   ],
   ['PHI-NET-002', 'nsg-contoso-legacy-dmz', 'fail', 'modules/network.bicep', "inboundRule('Allow-SSH-Any'"],
   ['PHI-NET-003', 'nsg-contoso-legacy-dmz', 'fail', 'modules/network.bicep', "inboundRule('Allow-RDP-Internet'"],
+  [
+    'PHI-NET-004',
+    'sql-contoso-ehr-prod/AllowAll-Temp-Migration',
+    'fail',
+    'main.bicep',
+    "{ name: 'AllowAll-Temp-Migration'",
+  ],
+  [
+    'PHI-NET-005',
+    'sql-contoso-ehr-prod/AllowAllWindowsAzureIps',
+    'fail',
+    'main.bicep',
+    "{ name: 'AllowAllWindowsAzureIps'",
+  ],
+  [
+    'PHI-NET-005',
+    'psql-contoso-claims-prod/AllowAllAzureServicesAndResourcesWithinAzureIps_2023-9-14_8-12-3',
+    'fail',
+    'modules/flexible-servers.bicep',
+    "startIpAddress: '0.0.0.0'",
+  ],
+  ['PHI-NET-006', 'sql-contoso-ehr-prod', 'fail', 'main.bicepparam', "param sqlPublicNetworkAccess = 'Enabled'"],
+  ['PHI-NET-006', 'cosmos-contoso-portal-prod', 'fail', 'main.bicep', "publicNetworkAccess: 'Enabled'", 3],
+  ['PHI-NET-007', 'cosmos-contoso-portal-prod', 'fail', 'main.bicep', "publicNetworkAccess: 'Enabled'", 3],
+  [
+    'PHI-NET-006',
+    'psql-contoso-claims-prod',
+    'fail',
+    'modules/flexible-servers.bicep',
+    "publicNetworkAccess: 'Enabled'",
+  ],
+  ['PHI-NET-008', 'sql-contoso-ehr-prod', 'fail', 'modules/sql-server.bicep', 'properties: {'],
+  ['PHI-NET-008', 'cosmos-contoso-portal-prod', 'fail', 'modules/cosmos-account.bicep', 'properties: {'],
+  ['PHI-NET-008', 'psql-contoso-claims-prod', 'fail', 'modules/flexible-servers.bicep', 'properties: {'],
+  [
+    'PHI-NET-009',
+    'sql-contoso-ehr-prod/sqldb-ehr-reporting/current',
+    'fail',
+    'main.bicepparam',
+    "transparentDataEncryption: 'Disabled'",
+  ],
+  ['PHI-NET-010', 'sql-contoso-ehr-prod/current', 'fail', 'modules/sql-server.bicep', 'serverKeyType: tdeKey == null'],
+  ['PHI-NET-010', 'psql-contoso-claims-prod', 'fail', 'modules/flexible-servers.bicep', "type: 'SystemManaged'"],
 ];
 
 describe('examples/contoso-health/bicep', () => {
@@ -88,7 +131,11 @@ describe('examples/contoso-health/bicep', () => {
     const files = [
       'main.bicep',
       'main.bicepparam',
+      'modules/cosmos-account.bicep',
+      'modules/ehr-keys.bicep',
+      'modules/flexible-servers.bicep',
       'modules/network.bicep',
+      'modules/sql-server.bicep',
       'modules/storage-account.bicep',
       'shared/conventions.bicep',
     ];
