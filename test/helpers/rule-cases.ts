@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { type Config, defaultConfig } from '../../src/core/config.js';
 import { Inventory } from '../../src/core/inventory.js';
-import type { Finding } from '../../src/core/types.js';
+import type { Finding, Resource } from '../../src/core/types.js';
 import { parseArmTemplate } from '../../src/ingest/arm/index.js';
 import { parseBicepTemplate } from '../../src/ingest/bicep/index.js';
 import { parseSnapshotText } from '../../src/ingest/snapshot/index.js';
@@ -28,7 +28,8 @@ export interface Case {
   file?: string;
 }
 
-const TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+export const TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
+export const PARAMETERS_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#';
 
 export interface ArmOptions {
   type?: string;
@@ -67,6 +68,15 @@ export function arm(properties: Record<string, unknown> | undefined, options: Ar
   return armTemplate(template, parameterValues, options.label ?? `arm ${JSON.stringify(properties ?? {})}`);
 }
 
+/** The text of the parameter file armTemplate() writes for a parameter file's `parameters` values. */
+export function parameterFileText(parameterValues: Record<string, unknown>): string {
+  return JSON.stringify(
+    { $schema: PARAMETERS_SCHEMA, contentVersion: '1.0.0.0', parameters: parameterValues },
+    null,
+    2,
+  );
+}
+
 /** A whole ARM template (and optionally a parameter file's `parameters`). */
 export function armTemplate(template: unknown, parameterValues?: Record<string, unknown>, label?: string): Case {
   return {
@@ -76,15 +86,7 @@ export function armTemplate(template: unknown, parameterValues?: Record<string, 
       const parameters = parameterValues
         ? {
             file: 'test.parameters.json',
-            text: JSON.stringify(
-              {
-                $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#',
-                contentVersion: '1.0.0.0',
-                parameters: parameterValues,
-              },
-              null,
-              2,
-            ),
+            text: parameterFileText(parameterValues),
           }
         : undefined;
       const result = parseArmTemplate({ file: 'test.json', text, parameters });
@@ -176,6 +178,16 @@ export function liveMany(bodies: Record<string, unknown>[], label: string): Case
       return new Inventory(parseSnapshotText(JSON.stringify(bodies), 'snapshot.json').resources);
     },
   };
+}
+
+/** Live records labelled `live <label>`. */
+export function liveCase(bodies: Record<string, unknown>[], label: string): Case {
+  return liveMany(bodies, `live ${label}`);
+}
+
+/** An inventory built directly from Resources (shapes the adapters do not need to, or do not yet, produce). */
+export function direct(resources: Resource[], label: string): Case {
+  return { name: `direct ${label}`, inventory: () => new Inventory(resources) };
 }
 
 /** A payload from ../shared/payloads (x-ms-examples: responses.200.body), optionally modified. */

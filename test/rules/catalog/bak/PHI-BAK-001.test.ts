@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-001.js';
-import { named, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import {
-  account,
-  addClass,
-  body,
-  CONTAINER,
-  idOf,
-  liveCase,
-  nonPhi,
-  PAYLOADS,
-  parameterCases,
-  REPLICATION,
-  res,
-  STORAGE,
-  templateCase,
-} from './support.js';
+import { idOf, parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { liveCase, named, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { account, addClass, body, CONTAINER, nonPhi, PAYLOADS, REPLICATION, res, STORAGE } from './support.js';
 
 const lrs = (name = 'phistore', location = 'eastus') => account(name, { sku: { name: 'Standard_LRS' }, location });
 
@@ -38,18 +25,18 @@ const sku = parameterCases(
 
 ruleCases(rule, {
   pass: [
-    templateCase([account()], 'Standard_RAGRS'),
-    templateCase([account('phistore', { sku: { name: 'standard_gzrs' } })], 'standard_gzrs (case-insensitive)'),
+    resourcesCase([account()], 'Standard_RAGRS'),
+    resourcesCase([account('phistore', { sku: { name: 'standard_gzrs' } })], 'standard_gzrs (case-insensitive)'),
     liveCase([body(STORAGE, 'phistore', {}, { sku: { name: 'Standard_RAGZRS' }, kind: 'StorageV2' })], 'RA-GZRS'),
     payload(PAYLOADS.storage),
-    templateCase(
+    resourcesCase(
       [lrs(), container('records'), account('phicopy', { location: 'westus' }), replication('phicopy', ['records'])],
       'LRS with object replication of every container to another region',
     ),
   ],
   fail: [
-    templateCase([lrs()], 'Standard_LRS', { needle: '"name": "Standard_LRS"' }),
-    templateCase([account('phistore', { sku: { name: 'Premium_LRS' }, kind: 'BlockBlobStorage' })], 'Premium_LRS'),
+    resourcesCase([lrs()], 'Standard_LRS', { needle: '"name": "Standard_LRS"' }),
+    resourcesCase([account('phistore', { sku: { name: 'Premium_LRS' }, kind: 'BlockBlobStorage' })], 'Premium_LRS'),
     sku.fromDefault,
     sku.fromFile,
     liveCase([body(STORAGE, 'phistore', {}, { sku: { name: 'Standard_ZRS' } })], 'Standard_ZRS'),
@@ -57,7 +44,7 @@ ruleCases(rule, {
       b.sku = { name: 'Standard_LRS', tier: 'Standard' };
     }),
     named(
-      templateCase(
+      resourcesCase(
         [lrs(), container('records'), account('phicopy'), replication('phicopy', ['records'])],
         'object replication to the same region',
       ),
@@ -65,7 +52,7 @@ ruleCases(rule, {
       { subject: '/storageAccounts/phistore' },
     ),
     named(
-      templateCase(
+      resourcesCase(
         [
           lrs(),
           container('records'),
@@ -79,7 +66,7 @@ ruleCases(rule, {
       { subject: '/storageAccounts/phistore' },
     ),
     withConfig(
-      templateCase(
+      resourcesCase(
         [lrs(), container('records'), account('phicopy', { location: 'westus' }), replication('phicopy', ['records'])],
         'a class container (config) not replicated',
       ),
@@ -89,11 +76,11 @@ ruleCases(rule, {
   ],
   unknown: [
     sku.missing,
-    templateCase([res(STORAGE, 'phistore', {}, { kind: 'StorageV2' })], 'sku absent (required)'),
-    templateCase([lrs(), replication('elsewhere', ['records'])], 'object replication to an account outside the scan'),
+    resourcesCase([res(STORAGE, 'phistore', {}, { kind: 'StorageV2' })], 'sku absent (required)'),
+    resourcesCase([lrs(), replication('elsewhere', ['records'])], 'object replication to an account outside the scan'),
   ],
   notApplicable: [
-    nonPhi(templateCase([lrs()], 'Standard_LRS')),
+    nonPhi(resourcesCase([lrs()], 'Standard_LRS')),
     named(
       liveCase([body(REPLICATION, 'phistore/default', { sourceAccount: 'phistore', destinationAccount: 'x' })], 'x'),
       'an object replication policy alone',
@@ -105,7 +92,7 @@ describe('PHI-BAK-001 messages', () => {
   it('names the replication gap and the single region', () => {
     const { findings } = run(
       rule,
-      templateCase(
+      resourcesCase(
         [
           lrs(),
           container('records'),
@@ -125,7 +112,10 @@ describe('PHI-BAK-001 messages', () => {
   it('evaluates the source account, not the replication policy', () => {
     const { findings } = run(
       rule,
-      templateCase([lrs(), container('records'), lrs('phicopy', 'westus'), replication('phicopy', ['records'])], 'orp'),
+      resourcesCase(
+        [lrs(), container('records'), lrs('phicopy', 'westus'), replication('phicopy', ['records'])],
+        'orp',
+      ),
     );
     assert.deepEqual(findings.map((f) => [f.resource.type, f.resource.name, f.status]).sort(), [
       [STORAGE, 'phicopy', 'fail'],

@@ -2,20 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Config } from '../../../../src/core/config.js';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-004.js';
-import { type Case, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import {
-  account,
-  body,
-  both,
-  CONTAINER,
-  IMMUTABILITY,
-  liveCase,
-  PAYLOADS,
-  parameterCases,
-  res,
-  STORAGE,
-  templateCase,
-} from './support.js';
+import { parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { type Case, liveCase, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { account, body, both, CONTAINER, IMMUTABILITY, PAYLOADS, res, STORAGE } from './support.js';
 
 const LOGS = 'insights-logs-auditevent';
 const audit = (properties: Record<string, unknown> = {}) => account('phiaudit', {}, properties);
@@ -80,9 +69,9 @@ ruleCases(rule, {
       { ...LOCKED, allowProtectedAppendWrites: false, allowProtectedAppendWritesAll: true },
       'appends for all blob types',
     ),
-    withConfig(templateCase([audit(accountLevel(LOCKED))], 'account-level Locked policy'), configured),
+    withConfig(resourcesCase([audit(accountLevel(LOCKED))], 'account-level Locked policy'), configured),
     withConfig(
-      templateCase(
+      resourcesCase(
         [audit(), container(), worm({ immutabilityPeriodSinceCreationInDays: 2191, allowProtectedAppendWrites: true })],
         'Unlocked (template) while locking is not required',
       ),
@@ -105,15 +94,15 @@ ruleCases(rule, {
   ],
   fail: [
     withConfig(payload(PAYLOADS.immutability), forPayload),
-    templateCase([audit(), container()], 'audit container without a policy'),
-    templateCase(
+    resourcesCase([audit(), container()], 'audit container without a policy'),
+    resourcesCase(
       [audit(), container(), worm({ immutabilityPeriodSinceCreationInDays: 2191, allowProtectedAppendWrites: true })],
       'policy not locked (templates cannot lock)',
     ),
-    templateCase([audit(), container(), worm({ ...LOCKED, state: 'Unlocked' })], 'explicit Unlocked', {
+    resourcesCase([audit(), container(), worm({ ...LOCKED, state: 'Unlocked' })], 'explicit Unlocked', {
       needle: '"state": "Unlocked"',
     }),
-    templateCase(
+    resourcesCase(
       [audit(), container(), worm({ ...LOCKED, immutabilityPeriodSinceCreationInDays: 1000 })],
       '1000 days',
       {
@@ -123,15 +112,15 @@ ruleCases(rule, {
     liveAudit({ ...LOCKED, allowProtectedAppendWrites: false }, 'append writes not allowed'),
     period.fromDefault,
     period.fromFile,
-    withConfig(templateCase([audit()], 'configured audit account without any policy'), configured),
+    withConfig(resourcesCase([audit()], 'configured audit account without any policy'), configured),
     withConfig(
-      templateCase([audit(accountLevel({ ...LOCKED, state: 'Unlocked' }))], 'account-level policy Unlocked'),
+      resourcesCase([audit(accountLevel({ ...LOCKED, state: 'Unlocked' }))], 'account-level policy Unlocked'),
       configured,
     ),
-    templateCase([audit(), ...diagnostics], 'destination of a PHI key vault diagnostic setting'),
-    templateCase([audit(), container('sqldbauditlogs', { legalHold: { hasLegalHold: true } })], 'legal hold only'),
+    resourcesCase([audit(), ...diagnostics], 'destination of a PHI key vault diagnostic setting'),
+    resourcesCase([audit(), container('sqldbauditlogs', { legalHold: { hasLegalHold: true } })], 'legal hold only'),
     withConfig(
-      templateCase([audit(), container(), worm(LOCKED)], '2191 days under a 2556-day audit minimum'),
+      resourcesCase([audit(), container(), worm(LOCKED)], '2191 days under a 2556-day audit minimum'),
       (config) => {
         config.retention.auditLogs.minDays = 2556;
       },
@@ -139,7 +128,7 @@ ruleCases(rule, {
   ],
   unknown: [period.missing],
   notApplicable: [
-    templateCase([audit(), container('records')], 'an account without audit logs'),
+    resourcesCase([audit(), container('records')], 'an account without audit logs'),
     payload(PAYLOADS.immutability),
   ],
 });
@@ -148,7 +137,7 @@ describe('PHI-BAK-004 subjects and messages', () => {
   it('an account-level policy covers containers that have none', () => {
     const { findings } = run(
       rule,
-      withConfig(templateCase([audit(accountLevel(LOCKED)), container()], 'account + container'), configured),
+      withConfig(resourcesCase([audit(accountLevel(LOCKED)), container()], 'account + container'), configured),
     );
     assert.deepEqual(findings.map((f) => [f.resource.type, f.status]).sort(), [
       [STORAGE, 'pass'],
@@ -159,14 +148,14 @@ describe('PHI-BAK-004 subjects and messages', () => {
   it('says a legal hold alone does not count', () => {
     const failure = run(
       rule,
-      templateCase([audit(), container(LOGS, { legalHold: { hasLegalHold: true } })], 'hold'),
+      resourcesCase([audit(), container(LOGS, { legalHold: { hasLegalHold: true } })], 'hold'),
     ).findings.find((f) => f.status === 'fail');
     assert.ok(failure);
     assert.match(failure.message, /legal hold alone does not count/);
   });
 
   it('names why an account holds audit logs', () => {
-    const failure = run(rule, templateCase([audit(), ...diagnostics], 'diag')).findings.find(
+    const failure = run(rule, resourcesCase([audit(), ...diagnostics], 'diag')).findings.find(
       (f) => f.status === 'fail',
     );
     assert.ok(failure);
@@ -176,7 +165,7 @@ describe('PHI-BAK-004 subjects and messages', () => {
   it('ignores diagnostic settings of non-PHI resources', () => {
     const { findings } = run(
       rule,
-      withConfig(templateCase([audit(), ...diagnostics], 'diag, non-PHI'), (config) => {
+      withConfig(resourcesCase([audit(), ...diagnostics], 'diag, non-PHI'), (config) => {
         config.classification.default = 'non-phi';
       }),
     );

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-005.js';
-import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { BV, body, liveCase, PAYLOADS, parameterCases, templateCase } from './support.js';
+import { parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { liveCase, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
+import { BV, body, PAYLOADS } from './support.js';
 import { bv, rsv, security } from './vaults.js';
 
 const state = parameterCases(
@@ -16,13 +17,13 @@ const state = parameterCases(
 ruleCases(rule, {
   pass: [
     payload(PAYLOADS.rsv),
-    templateCase([rsv()], 'Recovery Services vault without softDeleteSettings (Enabled, 14 days)'),
-    templateCase(
+    resourcesCase([rsv()], 'Recovery Services vault without softDeleteSettings (Enabled, 14 days)'),
+    resourcesCase(
       [rsv(security({ softDeleteSettings: { softDeleteState: 'AlwaysON', softDeleteRetentionPeriodInDays: 30 } }))],
       'AlwaysON 30 days',
     ),
-    templateCase([bv()], 'Backup vault without softDeleteSettings (On, 14 days)'),
-    templateCase(
+    resourcesCase([bv()], 'Backup vault without softDeleteSettings (On, 14 days)'),
+    resourcesCase(
       [bv(security({ softDeleteSettings: { state: 'alwayson', retentionDurationInDays: 14 } }))],
       'alwayson',
     ),
@@ -35,15 +36,15 @@ ruleCases(rule, {
     payload(PAYLOADS.bv),
     state.fromDefault,
     state.fromFile,
-    templateCase([rsv(security({ softDeleteSettings: { softDeleteState: 'Invalid' } }))], 'Invalid'),
-    templateCase(
+    resourcesCase([rsv(security({ softDeleteSettings: { softDeleteState: 'Invalid' } }))], 'Invalid'),
+    resourcesCase(
       [rsv(security({ softDeleteSettings: { softDeleteState: 'Enabled', softDeleteRetentionPeriodInDays: 7 } }))],
       '7 days',
       {
         needle: '"softDeleteRetentionPeriodInDays": 7',
       },
     ),
-    templateCase([bv(security({ softDeleteSettings: { state: 'Off', retentionDurationInDays: 14 } }))], 'Off', {
+    resourcesCase([bv(security({ softDeleteSettings: { state: 'Off', retentionDurationInDays: 14 } }))], 'Off', {
       needle: '"state": "Off"',
     }),
     payload(PAYLOADS.rsv, (b) => {
@@ -62,7 +63,7 @@ describe('PHI-BAK-005 messages', () => {
     assert.match(enabled.message, /advisory: AlwaysON makes soft delete irreversible/);
     const [always] = run(
       rule,
-      templateCase([bv(security({ softDeleteSettings: { state: 'AlwaysOn' } }))], 'x'),
+      resourcesCase([bv(security({ softDeleteSettings: { state: 'AlwaysOn' } }))], 'x'),
     ).findings;
     assert.doesNotMatch(always.message, /advisory/);
   });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-006.js';
-import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, liveCase, PAYLOADS, parameterCases, RSV, templateCase } from './support.js';
+import { parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { liveCase, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
+import { body, PAYLOADS, RSV } from './support.js';
 import { bv, rsv, security } from './vaults.js';
 
 const immutability = (state: unknown) => security({ immutabilitySettings: { state } });
@@ -10,8 +11,8 @@ const state = parameterCases((expression) => [bv(immutability(expression))], 'st
 
 ruleCases(rule, {
   pass: [
-    templateCase([rsv(immutability('Locked'))], 'Recovery Services vault Locked'),
-    templateCase([bv(immutability('unlocked'))], 'Backup vault unlocked'),
+    resourcesCase([rsv(immutability('Locked'))], 'Recovery Services vault Locked'),
+    resourcesCase([bv(immutability('unlocked'))], 'Backup vault unlocked'),
     liveCase([body(RSV, 'phi-rsv', immutability('Locked'))], 'Locked'),
     payload(PAYLOADS.bv, (b) => {
       (
@@ -22,9 +23,9 @@ ruleCases(rule, {
   fail: [
     payload(PAYLOADS.rsv),
     payload(PAYLOADS.bv),
-    templateCase([rsv()], 'Recovery Services vault without immutabilitySettings'),
-    templateCase([bv()], 'Backup vault without immutabilitySettings'),
-    templateCase([rsv(immutability('Disabled'))], 'Disabled', { needle: '"state": "Disabled"' }),
+    resourcesCase([rsv()], 'Recovery Services vault without immutabilitySettings'),
+    resourcesCase([bv()], 'Backup vault without immutabilitySettings'),
+    resourcesCase([rsv(immutability('Disabled'))], 'Disabled', { needle: '"state": "Disabled"' }),
     state.fromDefault,
     state.fromFile,
   ],
@@ -33,7 +34,7 @@ ruleCases(rule, {
 
 describe('PHI-BAK-006 messages', () => {
   it('passes Unlocked with an advisory to lock', () => {
-    const [finding] = run(rule, templateCase([rsv(immutability('Unlocked'))], 'x')).findings;
+    const [finding] = run(rule, resourcesCase([rsv(immutability('Unlocked'))], 'x')).findings;
     assert.equal(finding.status, 'pass');
     assert.match(finding.message, /advisory: lock it/);
   });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-007.js';
-import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { BV, body, liveCase, nonPhi, PAYLOADS, parameterCases, RSV, templateCase } from './support.js';
+import { parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { liveCase, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
+import { BV, body, nonPhi, PAYLOADS, RSV } from './support.js';
 import { bv, rsv, security } from './vaults.js';
 
 const KEY = 'https://phi-kv.vault.azure.net/keys/backup-cmk';
@@ -19,16 +20,16 @@ const state = parameterCases(
 ruleCases(rule, {
   pass: [
     payload(PAYLOADS.bv),
-    templateCase([rsv(rsvKey(KEY))], 'Recovery Services vault with a key URI'),
-    templateCase([rsv(rsvKey("[reference('key').keyUriWithVersion]"))], 'key URI from reference() (presence test)'),
-    templateCase([bv(bvKey({ keyVaultProperties: { keyUri: KEY } }))], 'Backup vault key URI without state'),
+    resourcesCase([rsv(rsvKey(KEY))], 'Recovery Services vault with a key URI'),
+    resourcesCase([rsv(rsvKey("[reference('key').keyUriWithVersion]"))], 'key URI from reference() (presence test)'),
+    resourcesCase([bv(bvKey({ keyVaultProperties: { keyUri: KEY } }))], 'Backup vault key URI without state'),
     liveCase([body(RSV, 'phi-rsv', rsvKey(KEY))], 'key URI'),
   ],
   fail: [
     payload(PAYLOADS.rsv),
-    templateCase([rsv()], 'Recovery Services vault without encryption'),
-    templateCase([bv()], 'Backup vault without encryptionSettings'),
-    templateCase([bv(bvKey({ state: 'Disabled', keyVaultProperties: { keyUri: KEY } }))], 'state Disabled', {
+    resourcesCase([rsv()], 'Recovery Services vault without encryption'),
+    resourcesCase([bv()], 'Backup vault without encryptionSettings'),
+    resourcesCase([bv(bvKey({ state: 'Disabled', keyVaultProperties: { keyUri: KEY } }))], 'state Disabled', {
       needle: '"state": "Disabled"',
     }),
     liveCase([body(BV, 'phi-bv', bvKey({ state: 'Inconsistent' }))], 'Inconsistent'),
@@ -36,7 +37,7 @@ ruleCases(rule, {
     state.fromFile,
   ],
   unknown: [state.missing],
-  notApplicable: [nonPhi(payload(PAYLOADS.rsv)), nonPhi(templateCase([rsv()], 'no CMK'))],
+  notApplicable: [nonPhi(payload(PAYLOADS.rsv)), nonPhi(resourcesCase([rsv()], 'no CMK'))],
 });
 
 describe('PHI-BAK-007 messages', () => {

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-008.js';
-import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { BV, body, liveCase, nonPhi, PAYLOADS, parameterCases, RSV, res, templateCase } from './support.js';
+import { parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { liveCase, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
+import { BV, body, nonPhi, PAYLOADS, RSV, res } from './support.js';
 import { bv, rsv } from './vaults.js';
 
 const redundancy = (standardTierStorageRedundancy: unknown, crossRegionRestore: unknown = 'Enabled') => ({
@@ -16,9 +17,9 @@ const storage = parameterCases((expression) => [rsv(redundancy(expression))], 's
 ruleCases(rule, {
   pass: [
     payload(PAYLOADS.rsv),
-    templateCase([rsv(redundancy('GeoRedundant'))], 'GeoRedundant + CRR'),
-    templateCase([bv(crr)], 'Backup vault GeoRedundant + CRR'),
-    templateCase(
+    resourcesCase([rsv(redundancy('GeoRedundant'))], 'GeoRedundant + CRR'),
+    resourcesCase([bv(crr)], 'Backup vault GeoRedundant + CRR'),
+    resourcesCase(
       [rsv(), legacy({ storageModelType: 'GeoRedundant', crossRegionRestoreFlag: true })],
       'legacy vaultstorageconfig GeoRedundant + CRR flag',
     ),
@@ -29,20 +30,20 @@ ruleCases(rule, {
   ],
   fail: [
     payload(PAYLOADS.bv),
-    templateCase([rsv()], 'no redundancySettings (GeoRedundant, CRR off)'),
-    templateCase([rsv(redundancy('GeoRedundant', 'Disabled'))], 'CRR Disabled', {
+    resourcesCase([rsv()], 'no redundancySettings (GeoRedundant, CRR off)'),
+    resourcesCase([rsv(redundancy('GeoRedundant', 'Disabled'))], 'CRR Disabled', {
       needle: '"crossRegionRestore": "Disabled"',
     }),
-    templateCase([rsv(redundancy('ZoneRedundant'))], 'ZoneRedundant', {
+    resourcesCase([rsv(redundancy('ZoneRedundant'))], 'ZoneRedundant', {
       needle: '"standardTierStorageRedundancy": "ZoneRedundant"',
     }),
     storage.fromDefault,
     storage.fromFile,
-    templateCase(
+    resourcesCase(
       [rsv(), legacy({ storageModelType: 'LocallyRedundant' })],
       'legacy vaultstorageconfig LocallyRedundant',
     ),
-    templateCase(
+    resourcesCase(
       [bv({ storageSettings: [{ datastoreType: 'VaultStore', type: 'GeoRedundant' }] })],
       'Backup vault without CRR',
     ),
@@ -50,7 +51,7 @@ ruleCases(rule, {
   ],
   unknown: [
     storage.missing,
-    templateCase([bv({ storageSettings: undefined })], 'Backup vault without storageSettings (required)'),
+    resourcesCase([bv({ storageSettings: undefined })], 'Backup vault without storageSettings (required)'),
   ],
   notApplicable: [nonPhi(payload(PAYLOADS.bv))],
 });

@@ -1,21 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-009.js';
-import { payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { liveCase, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
 import { deleteBase, lifecycleRule, managementPolicy } from './lifecycle.js';
-import {
-  account,
-  addClass,
-  body,
-  both,
-  clinical,
-  liveCase,
-  MANAGEMENT,
-  nonPhi,
-  PAYLOADS,
-  parameterCases,
-  templateCase,
-} from './support.js';
+import { account, addClass, body, both, clinical, MANAGEMENT, nonPhi, PAYLOADS } from './support.js';
 
 const single = (actions: Record<string, unknown>, prefixMatch?: unknown, extra: Record<string, unknown> = {}) => [
   account(),
@@ -30,21 +19,21 @@ const classes = both(
 
 ruleCases(rule, {
   pass: [
-    templateCase(single(deleteBase(2191), ['records/']), 'delete after 2191 days (6 years)'),
-    templateCase(
+    resourcesCase(single(deleteBase(2191), ['records/']), 'delete after 2191 days (6 years)'),
+    resourcesCase(
       single({ baseBlob: { tierToArchive: { daysAfterModificationGreaterThan: 30 } } }),
       'tier to archive only',
     ),
-    templateCase(
+    resourcesCase(
       single({
         version: { delete: { daysAfterCreationGreaterThan: 30 } },
         snapshot: { delete: { daysAfterCreationGreaterThan: 7 } },
       }),
       'version and snapshot deletes only',
     ),
-    templateCase(single(deleteBase(30), undefined, { enabled: false }), 'a disabled rule'),
+    resourcesCase(single(deleteBase(30), undefined, { enabled: false }), 'a disabled rule'),
     withConfig(payload(PAYLOADS.lifecycle), clinical({ minYears: 2 })),
-    withConfig(templateCase(single(deleteBase(30), ['scratch/']), 'deletes a short-lived class'), classes),
+    withConfig(resourcesCase(single(deleteBase(30), ['scratch/']), 'deletes a short-lived class'), classes),
     liveCase(
       [
         body(MANAGEMENT, 'phistore/default', {
@@ -56,17 +45,17 @@ ruleCases(rule, {
   ],
   fail: [
     payload(PAYLOADS.lifecycle),
-    templateCase(single(deleteBase(90)), 'whole account after 90 days', {
+    resourcesCase(single(deleteBase(90)), 'whole account after 90 days', {
       needle: '"daysAfterModificationGreaterThan": 90',
     }),
-    templateCase(single(deleteBase(30, 'daysAfterLastAccessTimeGreaterThan'), ['records/']), '30 days without access'),
-    templateCase(single(deleteBase(2190, 'daysAfterCreationGreaterThan')), '2190 days (one short of 6 years)'),
+    resourcesCase(single(deleteBase(30, 'daysAfterLastAccessTimeGreaterThan'), ['records/']), '30 days without access'),
+    resourcesCase(single(deleteBase(2190, 'daysAfterCreationGreaterThan')), '2190 days (one short of 6 years)'),
     threshold.fromDefault,
     threshold.fromFile,
     withConfig(payload(PAYLOADS.lifecycle), clinical({ minYears: 3 })),
-    withConfig(templateCase(single(deleteBase(30), ['scratch/', 'records/']), 'one rule over two classes'), classes),
+    withConfig(resourcesCase(single(deleteBase(30), ['scratch/', 'records/']), 'one rule over two classes'), classes),
     withConfig(
-      templateCase(
+      resourcesCase(
         [
           account('phistore', { tags: { 'data-class': 'phi-archive' } }),
           managementPolicy([lifecycleRule('purge', deleteBase(2191))]),
@@ -98,7 +87,7 @@ ruleCases(rule, {
   ],
   unknown: [
     threshold.missing,
-    templateCase(
+    resourcesCase(
       single(deleteBase(30), undefined, {}).map((r, i) =>
         i === 1
           ? managementPolicy([
@@ -120,7 +109,7 @@ ruleCases(rule, {
   ],
   notApplicable: [
     nonPhi(payload(PAYLOADS.lifecycle)),
-    nonPhi(templateCase(single(deleteBase(30)), 'delete after 30 days')),
+    nonPhi(resourcesCase(single(deleteBase(30)), 'delete after 30 days')),
   ],
 });
 
@@ -138,7 +127,7 @@ describe('PHI-BAK-009 messages', () => {
   it('judges a rule spanning classes by the strictest one it reaches', () => {
     const failure = run(
       rule,
-      withConfig(templateCase(single(deleteBase(30), ['scratch/', 'records/']), 'two classes'), classes),
+      withConfig(resourcesCase(single(deleteBase(30), ['scratch/', 'records/']), 'two classes'), classes),
     ).findings.find((f) => f.status === 'fail');
     assert.ok(failure);
     assert.match(failure.message, /phistore\/records/);

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-010.js';
-import { payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { liveCase, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
 import { deleteBase, lifecycleRule, managementPolicy } from './lifecycle.js';
 import {
   account,
@@ -10,14 +11,11 @@ import {
   CONTAINER,
   clinical,
   IMMUTABILITY,
-  liveCase,
   nonPhi,
   PAYLOADS,
-  parameterCases,
   REPLICATION,
   res,
   STORAGE,
-  templateCase,
 } from './support.js';
 
 type Json = Record<string, unknown>;
@@ -52,12 +50,12 @@ const replication = (target: string) =>
 
 ruleCases(rule, {
   pass: [
-    templateCase(
+    resourcesCase(
       [account(), service(7, true), purge(both(3600, 3600))],
       'base and versions at 3600 days + 7 days soft delete',
     ),
-    templateCase([account(), purge(deleteBase(3653))], 'exactly 10 years (3653 days), no soft delete'),
-    templateCase(
+    resourcesCase([account(), purge(deleteBase(3653))], 'exactly 10 years (3653 days), no soft delete'),
+    resourcesCase(
       [
         account(),
         container('a'),
@@ -67,29 +65,29 @@ ruleCases(rule, {
       'every container covered by a prefix rule',
     ),
     withConfig(
-      templateCase([account(), purge(deleteBase(2191))], '6-year delete under a 7-year maximum'),
+      resourcesCase([account(), purge(deleteBase(2191))], '6-year delete under a 7-year maximum'),
       clinical({ maxYears: 7 }),
     ),
     liveCase([lockedWorm(3000)], 'Locked container policy of 3000 days'),
     payload(PAYLOADS.immutability),
-    templateCase(
+    resourcesCase(
       [account(), container('records', { legalHold: { hasLegalHold: true } }), purge(deleteBase(3000))],
       'legal hold as a documented exception',
     ),
   ],
   fail: [
-    templateCase([account()], 'no management policy'),
-    templateCase([account(), service(14), purge(deleteBase(3653))], '3653 days + 14 days of soft delete', {
+    resourcesCase([account()], 'no management policy'),
+    resourcesCase([account(), service(14), purge(deleteBase(3653))], '3653 days + 14 days of soft delete', {
       needle: '"daysAfterModificationGreaterThan": 3653',
     }),
-    templateCase([account(), service(undefined, true), purge(deleteBase(3000))], 'versioning on, no version delete'),
-    templateCase([account(), service(undefined, true), purge(both(3000, 4000))], 'versions kept 4000 days'),
-    templateCase(
+    resourcesCase([account(), service(undefined, true), purge(deleteBase(3000))], 'versioning on, no version delete'),
+    resourcesCase([account(), service(undefined, true), purge(both(3000, 4000))], 'versions kept 4000 days'),
+    resourcesCase(
       [account(), container('a'), container('b'), purge(deleteBase(3000), ['a/'])],
       'container b not covered',
     ),
-    templateCase([account(), purge(deleteBase(30, 'daysAfterLastAccessTimeGreaterThan'))], 'last-access delete only'),
-    templateCase(
+    resourcesCase([account(), purge(deleteBase(30, 'daysAfterLastAccessTimeGreaterThan'))], 'last-access delete only'),
+    resourcesCase(
       [
         account(),
         managementPolicy([
@@ -108,7 +106,7 @@ ruleCases(rule, {
     payload(PAYLOADS.immutability, (b) => {
       b.properties = { immutabilityPeriodSinceCreationInDays: 4000, state: 'Locked', allowProtectedAppendWrites: true };
     }),
-    templateCase(
+    resourcesCase(
       [
         account(
           'phistore',
@@ -126,7 +124,7 @@ ruleCases(rule, {
       { needle: '"immutabilityPeriodSinceCreationInDays": 5000' },
     ),
     withConfig(
-      templateCase(
+      resourcesCase(
         [account(), container('records', { legalHold: { hasLegalHold: true } }), purge(deleteBase(3000))],
         'legal hold not accepted as an exception',
       ),
@@ -135,12 +133,12 @@ ruleCases(rule, {
       },
     ),
     withConfig(
-      templateCase([account(), purge(deleteBase(2191))], '6-year delete under a 5-year maximum'),
+      resourcesCase([account(), purge(deleteBase(2191))], '6-year delete under a 5-year maximum'),
       clinical({ maxYears: 5 }),
     ),
     threshold.fromDefault,
     threshold.fromFile,
-    templateCase(
+    resourcesCase(
       [
         account(),
         container('records'),
@@ -154,22 +152,22 @@ ruleCases(rule, {
   unknown: [
     payload(PAYLOADS.lifecycle),
     threshold.missing,
-    templateCase(
+    resourcesCase(
       [account(), container('records'), purge(deleteBase(3000)), replication('elsewhere')],
       'replication outside the scan',
     ),
   ],
   notApplicable: [
-    withConfig(templateCase([account()], 'no management policy'), noMaximum),
+    withConfig(resourcesCase([account()], 'no management policy'), noMaximum),
     withConfig(payload(PAYLOADS.lifecycle), noMaximum),
-    nonPhi(templateCase([account()], 'no management policy')),
+    nonPhi(resourcesCase([account()], 'no management policy')),
     liveCase([body(BLOB_SERVICE, 'phistore/default', { isVersioningEnabled: true })], 'blob service alone'),
   ],
 });
 
 describe('PHI-BAK-010 subjects and messages', () => {
   it('evaluates the account; its children are evidence', () => {
-    const { findings, engine } = run(rule, templateCase([account(), service(7, true), purge(both(3600, 3600))], 'x'));
+    const { findings, engine } = run(rule, resourcesCase([account(), service(7, true), purge(both(3600, 3600))], 'x'));
     assert.deepEqual(
       findings.map((f) => [f.resource.type, f.status]),
       [[STORAGE, 'pass']],
@@ -178,7 +176,7 @@ describe('PHI-BAK-010 subjects and messages', () => {
   });
 
   it('adds soft-delete days to the lifecycle threshold and cites the schedule', () => {
-    const failure = run(rule, templateCase([account(), service(14), purge(deleteBase(3653))], 'x')).findings.find(
+    const failure = run(rule, resourcesCase([account(), service(14), purge(deleteBase(3653))], 'x')).findings.find(
       (f) => f.status === 'fail',
     );
     assert.ok(failure);
@@ -190,7 +188,7 @@ describe('PHI-BAK-010 subjects and messages', () => {
   it('names uncovered containers', () => {
     const failure = run(
       rule,
-      templateCase([account(), container('a'), container('b'), purge(deleteBase(3000), ['a/'])], 'x'),
+      resourcesCase([account(), container('a'), container('b'), purge(deleteBase(3000), ['a/'])], 'x'),
     ).findings.find((f) => f.status === 'fail');
     assert.ok(failure);
     assert.match(failure.message, /phistore\/b\//);
@@ -200,7 +198,7 @@ describe('PHI-BAK-010 subjects and messages', () => {
   it('notes legal holds that the schedule accepts', () => {
     const [finding] = run(
       rule,
-      templateCase(
+      resourcesCase(
         [account(), container('records', { legalHold: { hasLegalHold: true } }), purge(deleteBase(3000))],
         'x',
       ),

@@ -2,20 +2,9 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Config } from '../../../../src/core/config.js';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-011.js';
-import { payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import {
-  addClass,
-  body,
-  both,
-  clinical,
-  liveCase,
-  nonPhi,
-  PAYLOADS,
-  parameterCases,
-  RSV_POLICY,
-  res,
-  templateCase,
-} from './support.js';
+import { parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { liveCase, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { addClass, body, both, clinical, nonPhi, PAYLOADS, RSV_POLICY, res } from './support.js';
 import { rsv } from './vaults.js';
 
 type Json = Record<string, unknown>;
@@ -68,14 +57,14 @@ const withDuration = (duration: string) =>
 ruleCases(rule, {
   pass: [
     payload(PAYLOADS.bvPolicy),
-    templateCase([rsv(), policy(longTerm({ daily: [30, 'Days'] }))], 'daily 30 days'),
-    templateCase(
+    resourcesCase([rsv(), policy(longTerm({ daily: [30, 'Days'] }))], 'daily 30 days'),
+    resourcesCase(
       [rsv(), policy(longTerm({ daily: [30, 'Days'], yearly: [10, 'Years'] }))],
       'yearly 10 years (3653 days)',
     ),
-    withConfig(templateCase([rsv(), policy(longTerm({ yearly: [7, 'Years'] }))], 'archive role, 7 years'), archive),
+    withConfig(resourcesCase([rsv(), policy(longTerm({ yearly: [7, 'Years'] }))], 'archive role, 7 years'), archive),
     withConfig(
-      templateCase([rsv(), policy(longTerm({ monthly: [121, 'Months'] }))], '121 months with 31 grace days'),
+      resourcesCase([rsv(), policy(longTerm({ monthly: [121, 'Months'] }))], '121 months with 31 grace days'),
       (config) => {
         config.retention.backups.maxGraceDays = 31;
       },
@@ -87,7 +76,7 @@ ruleCases(rule, {
     payload(PAYLOADS.postgres),
     payload(PAYLOADS.cosmos),
     withConfig(
-      templateCase(
+      resourcesCase(
         [rsv(), policy(longTerm({ daily: [30, 'Days'] })), vm({ 'data-class': 'short-lived' }), item(linkTo())],
         'short-lived VM, 30 days',
       ),
@@ -95,17 +84,17 @@ ruleCases(rule, {
     ),
   ],
   fail: [
-    templateCase([rsv(), policy(longTerm({ daily: [30, 'Days'], yearly: [11, 'Years'] }))], 'yearly 11 years', {
+    resourcesCase([rsv(), policy(longTerm({ daily: [30, 'Days'], yearly: [11, 'Years'] }))], 'yearly 11 years', {
       needle: '"count": 11',
     }),
-    templateCase([rsv(), policy(longTerm({ monthly: [121, 'Months'] }))], '121 months'),
+    resourcesCase([rsv(), policy(longTerm({ monthly: [121, 'Months'] }))], '121 months'),
     withDuration('P20Y'),
     withConfig(payload(PAYLOADS.bvPolicy), archive),
     withConfig(
-      templateCase([rsv(), policy(longTerm({ yearly: [6, 'Years'] }))], 'yearly 6 years under a 5-year maximum'),
+      resourcesCase([rsv(), policy(longTerm({ yearly: [6, 'Years'] }))], 'yearly 6 years under a 5-year maximum'),
       clinical({ maxYears: 5 }),
     ),
-    templateCase(
+    resourcesCase(
       [res(SQL_LTR, 'phisql/phidb/default', { yearlyRetention: 'P11Y', weekOfYear: 1 })],
       'SQL LTR 11 years',
       {
@@ -127,7 +116,7 @@ ruleCases(rule, {
     count.fromDefault,
     count.fromFile,
     withConfig(
-      templateCase(
+      resourcesCase(
         [rsv(), policy(longTerm({ daily: [400, 'Days'] })), vm({ 'data-class': 'short-lived' }), item(linkTo())],
         'short-lived VM, 400 days',
       ),
@@ -147,7 +136,7 @@ ruleCases(rule, {
   ],
   unknown: [
     count.missing,
-    templateCase(
+    resourcesCase(
       [rsv(), policy(longTerm({ daily: [30, 'Days'] })), vm(), item("[parameters('policyId')]")],
       'protected item linked through an unresolved policy id',
     ),
@@ -155,7 +144,7 @@ ruleCases(rule, {
   ],
   notApplicable: [
     withConfig(payload(PAYLOADS.bvPolicy), clinical({ maxYears: null })),
-    templateCase(
+    resourcesCase(
       [rsv(), policy(longTerm({ daily: [30, 'Days'] })), vm(), item(linkTo('other-policy'))],
       'policy no item uses',
     ),
@@ -169,7 +158,7 @@ ruleCases(rule, {
       'protectedItemsCount 0',
     ),
     withConfig(
-      templateCase(
+      resourcesCase(
         [
           rsv({}, { tags: { 'data-classification': 'phi' } }),
           policy(longTerm({ yearly: [20, 'Years'] })),
@@ -213,7 +202,7 @@ describe('PHI-BAK-011 messages', () => {
     const locked = rsv({ securitySettings: { immutabilitySettings: { state: 'Locked' } } });
     const failure = run(
       rule,
-      templateCase([locked, policy(longTerm({ yearly: [11, 'Years'] }))], 'locked'),
+      resourcesCase([locked, policy(longTerm({ yearly: [11, 'Years'] }))], 'locked'),
     ).findings.find((f) => f.status === 'fail');
     assert.ok(failure);
     assert.match(failure.message, /Locked immutability \(PHI-BAK-006\)/);
@@ -223,7 +212,7 @@ describe('PHI-BAK-011 messages', () => {
     const failure = run(
       rule,
       withConfig(
-        templateCase(
+        resourcesCase(
           [rsv(), policy(longTerm({ daily: [400, 'Days'] })), vm({ 'data-class': 'short-lived' }), item(linkTo())],
           'x',
         ),

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/bak/PHI-BAK-012.js';
-import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, liveCase, nonPhi, PAYLOADS, parameterCases, res, templateCase } from './support.js';
+import { parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
+import { liveCase, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
+import { body, nonPhi, PAYLOADS, res } from './support.js';
 
 const PG = 'Microsoft.DBforPostgreSQL/flexibleServers';
 const MYSQL = 'Microsoft.DBforMySQL/flexibleServers';
@@ -33,17 +34,17 @@ ruleCases(rule, {
   pass: [
     payload(PAYLOADS.postgres),
     payload(PAYLOADS.cosmos),
-    templateCase([flexible(MYSQL, { geoRedundantBackup: 'Enabled' })], 'MySQL Enabled'),
-    templateCase([flexible(PG, { geoRedundantBackup: true })], 'boolean true'),
-    templateCase([flexible(PG, undefined, { createMode: 'Replica' })], 'read replica without geo backup'),
-    templateCase([database()], 'SQL database without requestedBackupStorageRedundancy (Geo)'),
-    templateCase([database({ requestedBackupStorageRedundancy: 'GeoZone' })], 'SQL GeoZone'),
-    templateCase(
+    resourcesCase([flexible(MYSQL, { geoRedundantBackup: 'Enabled' })], 'MySQL Enabled'),
+    resourcesCase([flexible(PG, { geoRedundantBackup: true })], 'boolean true'),
+    resourcesCase([flexible(PG, undefined, { createMode: 'Replica' })], 'read replica without geo backup'),
+    resourcesCase([database()], 'SQL database without requestedBackupStorageRedundancy (Geo)'),
+    resourcesCase([database({ requestedBackupStorageRedundancy: 'GeoZone' })], 'SQL GeoZone'),
+    resourcesCase(
       [database({ createMode: 'Secondary', requestedBackupStorageRedundancy: 'Local' })],
       'SQL geo-secondary',
     ),
-    templateCase([cosmos()], 'Cosmos DB without backupPolicy (periodic, Geo)'),
-    templateCase(
+    resourcesCase([cosmos()], 'Cosmos DB without backupPolicy (periodic, Geo)'),
+    resourcesCase(
       [
         cosmos({ type: 'Continuous' }, [
           { locationName: 'eastus', failoverPriority: 0 },
@@ -52,29 +53,29 @@ ruleCases(rule, {
       ],
       'Cosmos DB continuous backup in two regions',
     ),
-    templateCase(
+    resourcesCase(
       [res('Microsoft.DBforPostgreSQL/servers', 'legacypg', { storageProfile: { geoRedundantBackup: 'Enabled' } })],
       'legacy single server Enabled',
     ),
   ],
   fail: [
     payload(PAYLOADS.mysql),
-    templateCase([flexible(PG)], 'PostgreSQL without backup settings (Disabled)'),
-    templateCase([flexible(MYSQL, { geoRedundantBackup: 'Disabled' })], 'MySQL Disabled', {
+    resourcesCase([flexible(PG)], 'PostgreSQL without backup settings (Disabled)'),
+    resourcesCase([flexible(MYSQL, { geoRedundantBackup: 'Disabled' })], 'MySQL Disabled', {
       needle: '"geoRedundantBackup": "Disabled"',
     }),
     geo.fromDefault,
     geo.fromFile,
-    templateCase([database({ requestedBackupStorageRedundancy: 'Local' })], 'SQL Local', {
+    resourcesCase([database({ requestedBackupStorageRedundancy: 'Local' })], 'SQL Local', {
       needle: '"requestedBackupStorageRedundancy": "Local"',
     }),
     liveCase([body(SQL_DB, 'phisql/phidb', { requestedBackupStorageRedundancy: 'Zone' })], 'SQL Zone'),
-    templateCase(
+    resourcesCase(
       [cosmos({ type: 'Periodic', periodicModeProperties: { backupStorageRedundancy: 'Local' } })],
       'Cosmos DB periodic Local',
     ),
-    templateCase([cosmos({ type: 'Continuous' })], 'Cosmos DB continuous backup in one region'),
-    templateCase(
+    resourcesCase([cosmos({ type: 'Continuous' })], 'Cosmos DB continuous backup in one region'),
+    resourcesCase(
       [res('Microsoft.DBforMySQL/servers', 'legacymysql', { version: '5.7' })],
       'legacy single server without storageProfile',
     ),
@@ -84,7 +85,7 @@ ruleCases(rule, {
   ],
   unknown: [geo.missing],
   notApplicable: [
-    templateCase([database({ requestedBackupStorageRedundancy: 'Local' }, 'phisql/master')], 'master'),
+    resourcesCase([database({ requestedBackupStorageRedundancy: 'Local' }, 'phisql/master')], 'master'),
     nonPhi(payload(PAYLOADS.mysql)),
   ],
 });

@@ -1,14 +1,8 @@
-// Builders shared by the PHI-BAK rule tables: inline ARM templates (with the line a finding must point at),
-// parameter default / parameter file / missing parameter variants, live GET bodies, and retention-schedule configs.
+// Builders shared by the PHI-BAK rule tables: ARM template resources, live GET bodies, and retention-schedule configs.
+// The generic template / line / parameter-variant builders are in test/helpers/arm-cases.ts.
 import type { Config, DataClass } from '../../../../src/core/config.js';
-import { armTemplate, type Case, liveMany, withConfig } from '../../../helpers/rule-cases.js';
-
-export type Json = Record<string, unknown>;
-
-const TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
-const PARAMETERS_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#';
-
-export const SUB = '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/phi-rg/providers';
+import { idOf, type Json } from '../../../helpers/arm-cases.js';
+import { type Case, withConfig } from '../../../helpers/rule-cases.js';
 
 export const STORAGE = 'Microsoft.Storage/storageAccounts';
 export const BLOB_SERVICE = 'Microsoft.Storage/storageAccounts/blobServices';
@@ -43,15 +37,6 @@ const API_VERSIONS: Record<string, string> = {
   'microsoft.documentdb': '2025-10-15',
 };
 
-export function template(resources: Json[], parameters?: Json): Json {
-  return {
-    $schema: TEMPLATE_SCHEMA,
-    contentVersion: '1.0.0.0',
-    ...(parameters ? { parameters } : {}),
-    resources,
-  };
-}
-
 /** An ARM template resource; top-level resources get a location. */
 export function res(type: string, name: string, properties?: Json, extra: Json = {}): Json {
   return {
@@ -69,65 +54,6 @@ export function account(name = 'phistore', extra: Json = {}, properties: Json = 
   return res(STORAGE, name, properties, { kind: 'StorageV2', sku: { name: 'Standard_RAGRS' }, ...extra });
 }
 
-/** 1-based line of the first line containing `needle` at or after the first line containing `after`. */
-export function lineOf(text: string, needle: string, after?: string): number {
-  const lines = text.split('\n');
-  const start = after ? lines.findIndex((line) => line.includes(after)) : 0;
-  if (start < 0) throw new Error(`"${after}" not found`);
-  const index = lines.findIndex((line, i) => i >= start && line.includes(needle));
-  if (index < 0) throw new Error(`"${needle}" not found`);
-  return index + 1;
-}
-
-/** A template case; with `at`, the failure must point at the template line holding `at.needle` (after `at.after`). */
-export function templateCase(resources: Json[], label: string, at?: { needle: string; after?: string }): Case {
-  const tpl = template(resources);
-  const testCase = armTemplate(tpl, undefined, `arm ${label}`);
-  if (!at) return testCase;
-  return { ...testCase, file: 'test.json', line: lineOf(JSON.stringify(tpl, null, 2), at.needle, at.after) };
-}
-
-/**
- * `build` receives the expression `[parameters('setting')]` and returns the resources using it. Variants: the
- * parameter's default (finding at the default's line), a parameter file value (finding in the parameter file), and a
- * parameter with no value (needs review).
- */
-export function parameterCases(
-  build: (expression: string) => Json[],
-  type: string,
-  value: unknown,
-): { fromDefault: Case; fromFile: Case; missing: Case } {
-  const expression = "[parameters('setting')]";
-  const withDefault = template(build(expression), { setting: { type, defaultValue: value } });
-  const withoutDefault = template(build(expression), { setting: { type } });
-  const values = { setting: { value } };
-  const parameterText = JSON.stringify(
-    { $schema: PARAMETERS_SCHEMA, contentVersion: '1.0.0.0', parameters: values },
-    null,
-    2,
-  );
-  return {
-    fromDefault: {
-      ...armTemplate(withDefault, undefined, `arm parameter default ${JSON.stringify(value)}`),
-      file: 'test.json',
-      line: lineOf(JSON.stringify(withDefault, null, 2), '"defaultValue"', '"setting"'),
-    },
-    fromFile: {
-      ...armTemplate(withoutDefault, values, `arm parameter file value ${JSON.stringify(value)}`),
-      file: 'test.parameters.json',
-      line: lineOf(parameterText, '"value"', '"setting"'),
-    },
-    missing: armTemplate(withoutDefault, undefined, 'arm parameter without default or parameter file'),
-  };
-}
-
-/** The live id of `type`/`name` (`Microsoft.Storage/storageAccounts/blobServices`, `sa/default` -> `.../storageAccounts/sa/blobServices/default`). */
-export function idOf(type: string, name: string): string {
-  const [namespace, ...types] = type.split('/');
-  const names = name.split('/');
-  return `${SUB}/${namespace}/${types.map((t, i) => `${t}/${names[i]}`).join('/')}`;
-}
-
 /** A live GET body. */
 export function body(type: string, name: string, properties: Json, extra: Json = {}): Json {
   return {
@@ -138,10 +64,6 @@ export function body(type: string, name: string, properties: Json, extra: Json =
     properties,
     ...extra,
   };
-}
-
-export function liveCase(bodies: Json[], label: string): Case {
-  return liveMany(bodies, `live ${label}`);
 }
 
 /** The resources are classified non-PHI (no config selector matches). */

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/cmp/PHI-CMP-001.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { named, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, live, parameterCases, template, templateCase } from '../net/support.js';
+import { body, live } from '../net/support.js';
 import { ADE_COLLECTION, DISK, disk, EXTENSION, extension, osDisk, VM, vm, vmss } from './support.js';
 
 const ADE = 'Microsoft.Azure.Security';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/cmp/PHI-CMP-002.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import { body, live, parameterCases, template, templateCase } from '../net/support.js';
+import { body, live } from '../net/support.js';
 import { osDisk, VM, vm, vmss } from './support.js';
 
 const host = parameterCases((expression) => [vm({ securityProfile: { encryptionAtHost: expression } })], 'bool', false);

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/cmp/PHI-CMP-003.js';
+import { lineOf, parameterCases, SUB, template, templateCase } from '../../../helpers/arm-cases.js';
 import { named, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import { body, lineOf, live, liveMany, parameterCases, SUB, template, templateCase } from '../net/support.js';
+import { body, live, liveMany } from '../net/support.js';
 import { DES, DES_ID, DISK, dataDisk, disk, encryptionSet, KEY_URL, osDisk, VM, vm } from './support.js';
 
 const CMK = 'EncryptionAtRestWithCustomerKey';

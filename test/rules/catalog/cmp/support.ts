@@ -1,6 +1,7 @@
 // Builders shared by the PHI-CMP rule tables: VM, scale set, extension, managed disk and disk encryption set
 // template resources and live bodies.
-import { type Json, res, SUB } from '../net/support.js';
+import { type Json, SUB } from '../../../helpers/arm-cases.js';
+import { res } from '../net/support.js';
 
 export const VM = 'Microsoft.Compute/virtualMachines';
 export const VMSS = 'Microsoft.Compute/virtualMachineScaleSets';

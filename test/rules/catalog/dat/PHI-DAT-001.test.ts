@@ -1,18 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/dat/PHI-DAT-001.js';
+import { lineOf, parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { named, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import {
-  body,
-  connection,
-  lineOf,
-  live,
-  liveMany,
-  parameterCases,
-  privateEndpoint,
-  template,
-  templateCase,
-} from '../net/support.js';
+import { body, connection, live, liveMany, privateEndpoint } from '../net/support.js';
 import {
   FHIR,
   fhir,

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/dat/PHI-DAT-002.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, live, parameterCases, template, templateCase } from '../net/support.js';
+import { body, live } from '../net/support.js';
 import { FHIR, fhir, KEY_URL, legacy, PAYLOAD } from './support.js';
 
 const cmk = (keyEncryptionKeyUrl: unknown) => ({

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/dat/PHI-DAT-004.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, connection, live, parameterCases, privateEndpoint, template, templateCase } from '../net/support.js';
+import { body, connection, live, privateEndpoint } from '../net/support.js';
 import { PURVIEW, purview } from './support.js';
 
 const REF = "[resourceId('Microsoft.Purview/accounts', 'phipurview')]";

@@ -1,6 +1,7 @@
 // Builders shared by the PHI-DAT rule tables: Health Data Services workspaces and FHIR services, Azure API for FHIR,
 // Purview accounts, private endpoints to them, and live bodies.
-import { type Json, privateEndpoint, res, SUB } from '../net/support.js';
+import { type Json, SUB } from '../../../helpers/arm-cases.js';
+import { privateEndpoint, res } from '../net/support.js';
 
 export const WORKSPACE = 'Microsoft.HealthcareApis/workspaces';
 export const FHIR = 'Microsoft.HealthcareApis/workspaces/fhirservices';

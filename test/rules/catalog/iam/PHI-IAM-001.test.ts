@@ -2,11 +2,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Resource } from '../../../../src/core/types.js';
 import rule from '../../../../src/rules/catalog/iam/PHI-IAM-001.js';
-import { named, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { direct, named, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
 import {
   application,
   appRoleAssignment,
-  direct,
   EHR_APP,
   GRAPH_SP_ID,
   graph,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/iam/PHI-IAM-002.js';
+import { lineOf } from '../../../helpers/arm-cases.js';
 import { live, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import { lineOf } from '../net/support.js';
 import {
   armAssignment,
   customRole,

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/iam/PHI-IAM-003.js';
+import { lineOf } from '../../../helpers/arm-cases.js';
 import { live, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { lineOf } from '../net/support.js';
 import { customRole, graph, RBAC, roleAssignment, TENANT_SUB, template, templateCase } from './support.js';
 
 type Json = Record<string, unknown>;

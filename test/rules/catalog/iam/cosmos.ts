@@ -1,7 +1,7 @@
 // Builders for the Cosmos DB key-auth rules (PHI-IAM-007/008): one boolean setting in templates, parameter files,
 // live bodies and the Cosmos DB GET example.
+import { lineOf } from '../../../helpers/arm-cases.js';
 import { armTemplate, type Case, live, payload } from '../../../helpers/rule-cases.js';
-import { lineOf } from '../net/support.js';
 
 type Json = Record<string, unknown>;
 

@@ -5,9 +5,8 @@ import type { Config } from '../../../../src/core/config.js';
 import { Inventory } from '../../../../src/core/inventory.js';
 import type { Resource } from '../../../../src/core/types.js';
 import { parseSnapshotText } from '../../../../src/ingest/snapshot/index.js';
+import type { Json } from '../../../helpers/arm-cases.js';
 import { armTemplate, type Case, liveMany, PAYLOADS } from '../../../helpers/rule-cases.js';
-
-export type Json = Record<string, unknown>;
 
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 export const GRAPH_SP_ID = '7408235b-7540-4850-82fe-a5f15ed019e2';
@@ -231,11 +230,6 @@ export function payloadWith(file: string, extra: Json[], label?: string): Case {
       return new Inventory(resources);
     },
   };
-}
-
-/** Resources built directly (origins the adapters in this repo do not produce yet, e.g. Terraform azuread). */
-export function direct(resources: Resource[], label: string): Case {
-  return { name: `direct ${label}`, inventory: () => new Inventory(resources) };
 }
 
 export const EHR_APP = { appId: '9b8a7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d', name: 'Contoso EHR' };

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/kv/PHI-KV-001.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import { parameterCases } from '../net/support.js';
 import {
   body,
   cosmosConsumer,
@@ -13,8 +13,6 @@ import {
   liveVault,
   PAYLOAD,
   storageConsumer,
-  template,
-  templateCase,
   vault,
   vaultCase,
 } from './support.js';

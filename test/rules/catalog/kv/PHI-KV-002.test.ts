@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/kv/PHI-KV-002.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { parameterCases } from '../net/support.js';
-import {
-  body,
-  HSM,
-  hsm,
-  key,
-  live,
-  liveVault,
-  PAYLOAD,
-  storageConsumer,
-  template,
-  templateCase,
-  vault,
-  vaultCase,
-} from './support.js';
+import { body, HSM, hsm, key, live, liveVault, PAYLOAD, storageConsumer, vault, vaultCase } from './support.js';
 
 const softDelete = parameterCases((expression) => [vault({ enableSoftDelete: expression })], 'bool', false);
 

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/kv/PHI-KV-003.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { named, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { connection, parameterCases } from '../net/support.js';
-import { liveVault, PAYLOAD, template, templateCase, vault, vaultCase } from './support.js';
+import { connection } from '../net/support.js';
+import { liveVault, PAYLOAD, vault, vaultCase } from './support.js';
 
 const DENY = { defaultAction: 'Deny', bypass: 'AzureServices' };
 const action = parameterCases(

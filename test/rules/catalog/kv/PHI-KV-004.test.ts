@@ -3,8 +3,9 @@ import { describe, it } from 'node:test';
 import { parseKeyUri } from '../../../../src/rules/catalog/kv/cmk.js';
 import { durationDays } from '../../../../src/rules/catalog/kv/duration.js';
 import rule from '../../../../src/rules/catalog/kv/PHI-KV-004.js';
+import { lineOf, template, templateCase } from '../../../helpers/arm-cases.js';
 import { type Case, liveMany, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import { lineOf, res } from '../net/support.js';
+import { res } from '../net/support.js';
 import {
   body,
   cosmosConsumer,
@@ -16,8 +17,6 @@ import {
   live,
   rotation,
   storageConsumer,
-  template,
-  templateCase,
   VAULT_ID,
   vault,
   YEARLY,

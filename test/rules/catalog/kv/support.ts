@@ -1,7 +1,9 @@
 // Builders shared by the PHI-KV rule tables: key vault / managed HSM / key templates, consumers that reference a
 // key as their CMK, and live bodies.
+
+import { type Json, SUB, template, templateCase } from '../../../helpers/arm-cases.js';
 import type { Case } from '../../../helpers/rule-cases.js';
-import { body, type Json, live, res, SUB, template, templateCase } from '../net/support.js';
+import { body, live, res } from '../net/support.js';
 
 export const VAULT = 'Microsoft.KeyVault/vaults';
 export const HSM = 'Microsoft.KeyVault/managedHSMs';
@@ -100,4 +102,4 @@ export function liveVault(properties: Json, label: string): Case {
   return live(body(VAULT, 'phikv', { tenantId: TENANT, ...properties }), `live vault ${label}`);
 }
 
-export { body, live, template, templateCase };
+export { body, live };

@@ -1,24 +1,19 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/log/PHI-LOG-001.js';
-import { type Case, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { idOf, type Json, lineOf, SUB, template } from '../../../helpers/arm-cases.js';
+import { type Case, liveCase, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
 import {
   ALL_LOGS,
   armCase,
   body,
-  idOf,
-  type Json,
   legacySetting,
-  lineOf,
-  liveCase,
   liveSetting,
   PHI_TAGS,
   payloadBody,
   res,
-  SUB,
   setting,
   tagged,
-  template,
   WORKSPACE,
   WORKSPACE_ID,
   WORKSPACE_REF,

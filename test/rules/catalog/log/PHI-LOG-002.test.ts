@@ -1,24 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/log/PHI-LOG-002.js';
-import { ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { idOf, type Json, lineOf, template } from '../../../helpers/arm-cases.js';
+import { liveCase, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
 import {
   ALL_LOGS,
   AUDIT_LOGS,
   armCase,
   body,
-  idOf,
-  type Json,
   legacySetting,
-  lineOf,
-  liveCase,
   liveSetting,
   PHI_TAGS,
   payloadBody,
   res,
   setting,
   tagged,
-  template,
   WORKSPACE_ID,
   WORKSPACE_REF,
 } from './support.js';

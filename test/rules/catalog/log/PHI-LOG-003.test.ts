@@ -1,16 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/log/PHI-LOG-003.js';
-import { ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { idOf, type Json } from '../../../helpers/arm-cases.js';
+import { liveCase, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
 import {
   ALL_LOGS,
   AUDIT_LOGS,
   armCase,
   body,
-  idOf,
-  type Json,
   legacySetting,
-  liveCase,
   liveSetting,
   payloadBody,
   res,

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/log/PHI-LOG-005.js';
-import { ruleCases, run } from '../../../helpers/rule-cases.js';
-import { armCase, body, type Json, liveCase, payloadBody, res } from './support.js';
+import type { Json } from '../../../helpers/arm-cases.js';
+import { liveCase, ruleCases, run } from '../../../helpers/rule-cases.js';
+import { armCase, body, payloadBody, res } from './support.js';
 
 const SERVER = 'Microsoft.Sql/servers';
 const DATABASE = 'Microsoft.Sql/servers/databases';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/log/PHI-LOG-008.js';
-import { ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import { armCase, type Json, liveCase, PHI_TAGS, payloadBody, res, tagged } from './support.js';
+import type { Json } from '../../../helpers/arm-cases.js';
+import { liveCase, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
+import { armCase, PHI_TAGS, payloadBody, res, tagged } from './support.js';
 
 const PAYLOAD = 'defender_pricing_get_virtualmachines_2024-01-01.json';
 const PAYLOAD_SUBSCRIPTION = '/subscriptions/20ff7fc3-e762-44dd-bd96-b71116dcdc23';

@@ -2,10 +2,11 @@
 // live GET bodies with extension-resource ids, payload bodies to combine with other live records, and configs.
 import { readFileSync } from 'node:fs';
 import type { Config } from '../../../../src/core/config.js';
-import { armTemplate, type Case, liveMany, PAYLOADS } from '../../../helpers/rule-cases.js';
-import { body, idOf, type Json, lineOf, res, SUB, template, templateCase } from '../net/support.js';
+import { idOf, type Json, template } from '../../../helpers/arm-cases.js';
+import { armTemplate, type Case, PAYLOADS } from '../../../helpers/rule-cases.js';
+import { body, res } from '../net/support.js';
 
-export { body, idOf, type Json, lineOf, res, SUB, template, templateCase };
+export { body, res };
 
 export const SUBSCRIPTION = '11111111-1111-1111-1111-111111111111';
 export const WORKSPACE = 'Microsoft.OperationalInsights/workspaces';
@@ -59,10 +60,6 @@ export function payloadBody(file: string): Json {
   return structuredClone(example.responses['200'].body);
 }
 
-export function liveCase(records: Json[], label: string): Case {
-  return liveMany(records, `live ${label}`);
-}
-
 export function armCase(resources: Json[], label: string, parameters?: Json, parameterValues?: Json): Case {
   const values = parameterValues
     ? Object.fromEntries(Object.entries(parameterValues).map(([k, v]) => [k, { value: v }]))
@@ -74,5 +71,3 @@ export function armCase(resources: Json[], label: string, parameters?: Json, par
 export function tagged(config: Config): void {
   config.classification.default = 'non-phi';
 }
-
-export { lineOf as lineIn };

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/net/PHI-NET-001.js';
+import { parameterCases } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import { liveNsg, nsg, nsgCase, parameterCases, secRule } from './support.js';
+import { liveNsg, nsg, nsgCase, secRule } from './support.js';
 
 const SOURCE_STAR = '"sourceAddressPrefix": "*"';
 const db = (overrides: Record<string, unknown> = {}) => secRule('db', { destinationPortRange: '1433', ...overrides });

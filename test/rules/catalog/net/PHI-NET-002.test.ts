@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/net/PHI-NET-002.js';
+import { lineOf, parameterCases, SUB, template, templateCase } from '../../../helpers/arm-cases.js';
 import { type Case, named, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import {
-  lineOf,
-  liveMany,
-  liveNsg,
-  NSG_ID,
-  nsg,
-  nsgBody,
-  nsgCase,
-  parameterCases,
-  SUB,
-  secRule,
-  template,
-  templateCase,
-} from './support.js';
+import { liveMany, liveNsg, NSG_ID, nsg, nsgBody, nsgCase, secRule } from './support.js';
 
 const SOURCE_STAR = '"sourceAddressPrefix": "*"';
 const NSG_PAYLOAD = 'nsg_get_2025-07-01.json';

@@ -1,6 +1,7 @@
 import rule from '../../../../src/rules/catalog/net/PHI-NET-003.js';
+import { parameterCases } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases } from '../../../helpers/rule-cases.js';
-import { liveNsg, nsg, nsgCase, parameterCases, secRule } from './support.js';
+import { liveNsg, nsg, nsgCase, secRule } from './support.js';
 
 const SOURCE_STAR = '"sourceAddressPrefix": "*"';
 const rdp = (overrides: Record<string, unknown> = {}) => secRule('rdp', { destinationPortRange: '3389', ...overrides });

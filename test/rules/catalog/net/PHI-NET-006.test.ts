@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/net/PHI-NET-006.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, live, parameterCases, res, template, templateCase } from './support.js';
+import { body, live, res } from './support.js';
 
 const SQL = 'Microsoft.Sql/servers';
 const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';

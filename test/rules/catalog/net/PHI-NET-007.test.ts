@@ -1,6 +1,7 @@
 import rule from '../../../../src/rules/catalog/net/PHI-NET-007.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases } from '../../../helpers/rule-cases.js';
-import { body, connection, live, parameterCases, privateEndpoint, res, template, templateCase } from './support.js';
+import { body, connection, live, privateEndpoint, res } from './support.js';
 
 const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';
 const ACCOUNT_REF = "[resourceId('Microsoft.DocumentDB/databaseAccounts', 'phicosmos')]";

@@ -1,7 +1,8 @@
 import { DEFAULT_DEPLOYMENT_CONTEXT as CONTEXT } from '../../../../src/ingest/types.js';
 import rule from '../../../../src/rules/catalog/net/PHI-NET-008.js';
+import { template, templateCase } from '../../../helpers/arm-cases.js';
 import { named, payload, ruleCases, withConfig } from '../../../helpers/rule-cases.js';
-import { body, connection, live, privateEndpoint, res, template, templateCase } from './support.js';
+import { body, connection, live, privateEndpoint, res } from './support.js';
 
 const SQL = 'Microsoft.Sql/servers';
 const SQL_REF = "[resourceId('Microsoft.Sql/servers', 'phisql')]";

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/net/PHI-NET-009.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, live, parameterCases, res, template, templateCase } from './support.js';
+import { body, live, res } from './support.js';
 
 const DB = 'Microsoft.Sql/servers/databases';
 const TDE = 'Microsoft.Sql/servers/databases/transparentDataEncryption';

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/net/PHI-NET-010.js';
+import { parameterCases, template, templateCase } from '../../../helpers/arm-cases.js';
 import { type Case, payload, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import { body, live, liveMany, parameterCases, res, template, templateCase } from './support.js';
+import { body, live, liveMany, res } from './support.js';
 
 const SQL = 'Microsoft.Sql/servers';
 const PROTECTOR = 'Microsoft.Sql/servers/encryptionProtector';

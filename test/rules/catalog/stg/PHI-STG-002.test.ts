@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/stg/PHI-STG-002.js';
+import { lineOf } from '../../../helpers/arm-cases.js';
 import { arm, armTemplate, type Case, live, liveMany, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { ACCOUNT_ID, accountBody, CONTAINER, lineOf, storageTemplate } from './support.js';
+import { ACCOUNT_ID, accountBody, CONTAINER, storageTemplate } from './support.js';
 
 function container(properties: Record<string, unknown> | undefined, label?: string): Case {
   return arm(properties, { type: CONTAINER, name: 'phistore/default/records', label });

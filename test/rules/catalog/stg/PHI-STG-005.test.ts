@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/stg/PHI-STG-005.js';
+import { lineOf } from '../../../helpers/arm-cases.js';
 import { arm, armTemplate, type Case, payload, ruleCases, run } from '../../../helpers/rule-cases.js';
 import {
   fromMissingParameter,
   fromParameterDefault,
   fromParameterFile,
-  lineOf,
   liveAccount,
   PAYLOAD,
   payloadWith,

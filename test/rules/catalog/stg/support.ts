@@ -1,17 +1,20 @@
 // Builders shared by the PHI-STG rule tables: storage account templates, parameter-file / parameter-default cases
 // that also pin the line the finding must point at, and live bodies.
-import { armTemplate, type Case, live, payload } from '../../../helpers/rule-cases.js';
+import { type Json, lineOf } from '../../../helpers/arm-cases.js';
+import {
+  armTemplate,
+  type Case,
+  live,
+  parameterFileText,
+  payload,
+  TEMPLATE_SCHEMA,
+} from '../../../helpers/rule-cases.js';
 
 export const STORAGE = 'Microsoft.Storage/storageAccounts';
 export const CONTAINER = 'Microsoft.Storage/storageAccounts/blobServices/containers';
 export const PAYLOAD = 'storage_account_get_2025-06-01.json';
 export const ACCOUNT_ID =
   '/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/phi-rg/providers/Microsoft.Storage/storageAccounts/phistore';
-
-const TEMPLATE_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#';
-const PARAMETERS_SCHEMA = 'https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#';
-
-type Json = Record<string, unknown>;
 
 /** `base` with `path` (dotted) set to `value`, copying the objects on the way. */
 export function withPath(base: Json, path: string, value: unknown): Json {
@@ -48,16 +51,6 @@ export function storageTemplate(properties: Json | undefined, options: TemplateO
   };
 }
 
-/** 1-based line of the first line containing `needle` at or after the first line containing `after`. */
-export function lineOf(text: string, needle: string, after?: string): number {
-  const lines = text.split('\n');
-  const start = after ? lines.findIndex((line) => line.includes(after)) : 0;
-  if (start < 0) throw new Error(`"${after}" not found`);
-  const index = lines.findIndex((line, i) => i >= start && line.includes(needle));
-  if (index < 0) throw new Error(`"${needle}" not found`);
-  return index + 1;
-}
-
 /**
  * The account property at `path` (below `properties`) comes from parameter `value` in a parameter file: the
  * finding must point at the parameter file's value line.
@@ -68,7 +61,7 @@ export function fromParameterFile(path: string, value: unknown, type: string, ex
   });
   const values = { setting: { value } };
   // Mirrors the parameter file armTemplate() writes, to find the line the value sits on.
-  const text = JSON.stringify({ $schema: PARAMETERS_SCHEMA, contentVersion: '1.0.0.0', parameters: values }, null, 2);
+  const text = parameterFileText(values);
   return {
     ...armTemplate(template, values, `arm ${path} = ${JSON.stringify(value)} from the parameter file`),
     file: 'test.parameters.json',

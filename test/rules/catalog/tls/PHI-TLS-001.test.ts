@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-001.js';
+import { parameterCases, resourcesCase, template, templateCase } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import {
-  APIM,
-  apim,
-  body,
-  customProperties,
-  KEY,
-  live,
-  parameterCases,
-  payloadWith,
-  template,
-  templateCase,
-  tpl,
-} from './support.js';
+import { APIM, apim, body, customProperties, KEY, live, payloadWith } from './support.js';
 
 const PAYLOAD = 'apim_service_get_2024-05-01.json';
 const legacy = parameterCases(
@@ -28,26 +17,36 @@ const liveService = (properties: Record<string, unknown>, label: string) =>
 
 ruleCases(rule, {
   pass: [
-    tpl([apim({ customProperties: customProperties() })], 'every legacy key "False"'),
-    tpl([apim()], 'customProperties absent (a deployment resets keys to False)'),
-    tpl(
+    resourcesCase([apim({ customProperties: customProperties() })], 'every legacy key "False"'),
+    resourcesCase([apim()], 'customProperties absent (a deployment resets keys to False)'),
+    resourcesCase(
       [apim({ customProperties: { [KEY.tls10]: false, [KEY.tls11.toLowerCase()]: 'false' } })],
       'boolean false and lower-case key; others absent',
     ),
-    tpl([apim({ customProperties: customProperties({ [KEY.http2]: 'True' }) })], 'Http2 on is not a legacy protocol'),
+    resourcesCase(
+      [apim({ customProperties: customProperties({ [KEY.http2]: 'True' }) })],
+      'Http2 on is not a legacy protocol',
+    ),
     liveService({ createdAtUtc: '2021-06-16T09:40:00Z' }, 'created 2021, no customProperties (default False)'),
     liveService({ createdAtUtc: '2018-04-02T00:00:00Z', customProperties: {} }, 'created the day after the cutoff'),
     payload(PAYLOAD),
   ],
   fail: [
-    tpl([apim({ customProperties: customProperties({ [KEY.tls10]: 'True' }) })], 'client TLS 1.0 "True"', {
+    resourcesCase([apim({ customProperties: customProperties({ [KEY.tls10]: 'True' }) })], 'client TLS 1.0 "True"', {
       needle: `"${KEY.tls10}": "True"`,
     }),
-    tpl([apim({ customProperties: customProperties({ [KEY.backendSsl30]: true }) })], 'backend SSL 3.0 boolean true', {
-      needle: `"${KEY.backendSsl30}": true`,
-    }),
-    tpl([apim({ customProperties: customProperties({ [KEY.tripleDes]: 'true' }) })], '3DES "true"'),
-    tpl([apim({ customProperties: customProperties({ [KEY.tls11]: 'yes' }) })], 'a value that is not a boolean'),
+    resourcesCase(
+      [apim({ customProperties: customProperties({ [KEY.backendSsl30]: true }) })],
+      'backend SSL 3.0 boolean true',
+      {
+        needle: `"${KEY.backendSsl30}": true`,
+      },
+    ),
+    resourcesCase([apim({ customProperties: customProperties({ [KEY.tripleDes]: 'true' }) })], '3DES "true"'),
+    resourcesCase(
+      [apim({ customProperties: customProperties({ [KEY.tls11]: 'yes' }) })],
+      'a value that is not a boolean',
+    ),
     legacy.fromDefault,
     legacy.fromFile,
     liveService({ createdAtUtc: '2017-05-01T00:00:00Z' }, 'created 2017, no customProperties (default True)'),
@@ -73,7 +72,7 @@ describe('PHI-TLS-001 outcomes', () => {
   it('reports one failure per enabled key, labelled by side', () => {
     const { findings } = run(
       rule,
-      tpl(
+      resourcesCase(
         [
           apim({
             customProperties: customProperties({

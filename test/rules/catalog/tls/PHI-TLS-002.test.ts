@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-002.js';
+import { parameterCases, resourcesCase, template, templateCase } from '../../../helpers/arm-cases.js';
 import { ruleCases, run } from '../../../helpers/rule-cases.js';
-import { API, apim, apiResource, body, live, parameterCases, template, templateCase, tpl } from './support.js';
+import { API, apim, apiResource, body, live } from './support.js';
 
 const serviceUrl = parameterCases(
   (expression) => [apim(), apiResource({ protocols: ['https'], serviceUrl: expression })],
@@ -14,21 +15,25 @@ const liveApi = (properties: Record<string, unknown>, label: string, name = 'api
 
 ruleCases(rule, {
   pass: [
-    tpl([apim(), apiResource({ protocols: ['https'] })], 'https only'),
-    tpl(
+    resourcesCase([apim(), apiResource({ protocols: ['https'] })], 'https only'),
+    resourcesCase(
       [apim(), apiResource({ protocols: ['HTTPS', 'wss'], serviceUrl: 'https://ehr.internal/api' })],
       'https + wss, https backend',
     ),
-    tpl([apim(), apiResource({})], 'protocols absent (service default https)'),
-    tpl([apiResource({ protocols: ['https'] }, 'apim-phi/patients;rev=2')], 'a revision'),
+    resourcesCase([apim(), apiResource({})], 'protocols absent (service default https)'),
+    resourcesCase([apiResource({ protocols: ['https'] }, 'apim-phi/patients;rev=2')], 'a revision'),
     liveApi({ protocols: ['https'], serviceUrl: 'https://ehr.internal' }, 'https'),
   ],
   fail: [
-    tpl([apim(), apiResource({ protocols: ['http', 'https'] })], 'http and https', { needle: '"protocols"' }),
-    tpl([apim(), apiResource({ protocols: ['WS'] })], 'websocket without TLS'),
-    tpl([apim(), apiResource({ protocols: ['https'], serviceUrl: 'HTTP://ehr.internal/api' })], 'plain HTTP backend', {
-      needle: '"serviceUrl"',
-    }),
+    resourcesCase([apim(), apiResource({ protocols: ['http', 'https'] })], 'http and https', { needle: '"protocols"' }),
+    resourcesCase([apim(), apiResource({ protocols: ['WS'] })], 'websocket without TLS'),
+    resourcesCase(
+      [apim(), apiResource({ protocols: ['https'], serviceUrl: 'HTTP://ehr.internal/api' })],
+      'plain HTTP backend',
+      {
+        needle: '"serviceUrl"',
+      },
+    ),
     serviceUrl.fromDefault,
     serviceUrl.fromFile,
     liveApi({ protocols: ['http', 'https'] }, 'http', 'apim-phi/patients;rev=3'),
@@ -50,7 +55,7 @@ describe('PHI-TLS-002 outcomes', () => {
   it('reports protocols and serviceUrl as separate failures', () => {
     const { findings } = run(
       rule,
-      tpl([apim(), apiResource({ protocols: ['http'], serviceUrl: 'http://ehr.internal' })], 'both'),
+      resourcesCase([apim(), apiResource({ protocols: ['http'], serviceUrl: 'http://ehr.internal' })], 'both'),
     );
     assert.deepEqual(findings.map((f) => f.evidence.path).sort(), ['properties.protocols', 'properties.serviceUrl']);
   });

@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-003.js';
+import { type Json, parameterCases, resourcesCase, template, templateCase } from '../../../helpers/arm-cases.js';
 import { named, ruleCases, run, withConfig } from '../../../helpers/rule-cases.js';
-import {
-  API,
-  apim,
-  apiResource,
-  body,
-  type Json,
-  liveMany,
-  parameterCases,
-  policies,
-  policy,
-  res,
-  template,
-  templateCase,
-  tpl,
-} from './support.js';
+import { API, apim, apiResource, body, liveMany, policies, policy, res } from './support.js';
 
 const SERVICE_POLICY = 'Microsoft.ApiManagement/service/policies';
 const API_POLICY = 'Microsoft.ApiManagement/service/apis/policies';
@@ -66,10 +53,10 @@ const liveApi = (extra: Json[], label: string, apiProperties: Json = { subscript
 
 ruleCases(rule, {
   pass: [
-    tpl([apim(), apiResource()], 'subscriptionRequired absent (default true)'),
-    tpl([apim(), apiResource({ subscriptionRequired: true })], 'subscription key required'),
-    tpl([apim(), open(), apiPolicy(`<base />${JWT}`)], 'keyless API with validate-jwt at API scope'),
-    tpl(
+    resourcesCase([apim(), apiResource()], 'subscriptionRequired absent (default true)'),
+    resourcesCase([apim(), apiResource({ subscriptionRequired: true })], 'subscription key required'),
+    resourcesCase([apim(), open(), apiPolicy(`<base />${JWT}`)], 'keyless API with validate-jwt at API scope'),
+    resourcesCase(
       [
         apim(),
         open(),
@@ -78,8 +65,8 @@ ruleCases(rule, {
       ],
       'global validate-azure-ad-token kept by <base />',
     ),
-    tpl([apim(), open(), globalPolicy(ENTRA)], 'global validation, no API policy'),
-    tpl(
+    resourcesCase([apim(), open(), globalPolicy(ENTRA)], 'global validation, no API policy'),
+    resourcesCase(
       [
         apim(),
         open(),
@@ -90,11 +77,11 @@ ruleCases(rule, {
       ],
       'every declared operation validates',
     ),
-    tpl(
+    resourcesCase(
       [apim(), apiResource({ subscriptionRequired: true }), product('starter', true), productApi('starter')],
       'protected product only',
     ),
-    tpl(
+    resourcesCase(
       [
         apim(),
         apiResource(),
@@ -104,7 +91,7 @@ ruleCases(rule, {
       ],
       'open product whose policy validates',
     ),
-    tpl(
+    resourcesCase(
       [
         apim(),
         open(),
@@ -124,8 +111,8 @@ ruleCases(rule, {
     ),
   ],
   fail: [
-    tpl([apim(), open()], 'keyless API without any policy', { needle: '"subscriptionRequired": false' }),
-    tpl(
+    resourcesCase([apim(), open()], 'keyless API without any policy', { needle: '"subscriptionRequired": false' }),
+    resourcesCase(
       [
         apim(),
         open(),
@@ -134,8 +121,8 @@ ruleCases(rule, {
       ],
       'API policy drops the global validation (no <base />)',
     ),
-    tpl([apim(), open(), apiPolicy(`<base /><!-- ${JWT} -->`)], 'validation commented out'),
-    tpl(
+    resourcesCase([apim(), open(), apiPolicy(`<base /><!-- ${JWT} -->`)], 'validation commented out'),
+    resourcesCase(
       [
         apim(),
         open(),
@@ -145,18 +132,18 @@ ruleCases(rule, {
       ],
       'validation only in a protected product (keyless calls skip it)',
     ),
-    tpl(
+    resourcesCase(
       [apim(), apiResource({ subscriptionRequired: true }), product('open', false), productApi('open')],
       'API requires a key but sits in an open product',
       {
         needle: '"subscriptionRequired": false',
       },
     ),
-    tpl(
+    resourcesCase(
       [apim(), open(), operation('get-record'), operation('list'), operationPolicy('get-record', JWT)],
       'one operation uncovered',
     ),
-    tpl(
+    resourcesCase(
       [apim(), open({ format: 'openapi+json', value: '{}' }), operation('list'), operationPolicy('list', '<base />')],
       'imported API, a known operation uncovered',
     ),
@@ -166,7 +153,7 @@ ruleCases(rule, {
   ],
   unknown: [
     required.missing,
-    tpl(
+    resourcesCase(
       [
         apim(),
         open(),
@@ -174,8 +161,11 @@ ruleCases(rule, {
       ],
       'policy stored as a link',
     ),
-    tpl([apim(), open(), apiPolicy('<base /><include-fragment fragment-id="auth" />')], 'fragment not in the scan'),
-    tpl(
+    resourcesCase(
+      [apim(), open(), apiPolicy('<base /><include-fragment fragment-id="auth" />')],
+      'fragment not in the scan',
+    ),
+    resourcesCase(
       [
         apim(),
         open(),
@@ -185,7 +175,7 @@ ruleCases(rule, {
       ],
       'named value in the validation',
     ),
-    tpl(
+    resourcesCase(
       [
         apim(),
         open(),
@@ -195,7 +185,7 @@ ruleCases(rule, {
       ],
       'validation inside <choose>',
     ),
-    tpl(
+    resourcesCase(
       [apim(), open({ format: 'openapi+json', value: '{}' }), operation('list'), operationPolicy('list', JWT)],
       'imported API: the known operation is covered, the others are not in the scan',
     ),
@@ -207,13 +197,16 @@ ruleCases(rule, {
     ),
   ],
   notApplicable: [
-    tpl([apim(), globalPolicy(JWT), product('open', false)], 'policies and products are evidence'),
-    withConfig(named(tpl([apim(), open()], 'x'), 'API not listed in classification.phi_apis'), (config) => {
+    resourcesCase([apim(), globalPolicy(JWT), product('open', false)], 'policies and products are evidence'),
+    withConfig(named(resourcesCase([apim(), open()], 'x'), 'API not listed in classification.phi_apis'), (config) => {
       config.classification.phiApis = ['billing'];
     }),
-    withConfig(named(tpl([apim(), open()], 'x'), 'untagged API with classification.default non-phi'), (config) => {
-      config.classification.default = 'non-phi';
-    }),
+    withConfig(
+      named(resourcesCase([apim(), open()], 'x'), 'untagged API with classification.default non-phi'),
+      (config) => {
+        config.classification.default = 'non-phi';
+      },
+    ),
   ],
 });
 
@@ -221,7 +214,7 @@ describe('PHI-TLS-003 messages and scoping', () => {
   it('advises token validation for a listed PHI API that relies on a subscription key', () => {
     const { findings } = run(
       rule,
-      withConfig(tpl([apim(), apiResource()], 'listed'), (config) => {
+      withConfig(resourcesCase([apim(), apiResource()], 'listed'), (config) => {
         config.classification.phiApis = ['apim-phi/patients'];
       }),
     );
@@ -233,7 +226,10 @@ describe('PHI-TLS-003 messages and scoping', () => {
   it('names the uncovered operations', () => {
     const { findings } = run(
       rule,
-      tpl([apim(), open(), operation('get-record'), operation('list'), operationPolicy('get-record', JWT)], 'ops'),
+      resourcesCase(
+        [apim(), open(), operation('get-record'), operation('list'), operationPolicy('get-record', JWT)],
+        'ops',
+      ),
     );
     assert.match(findings[0].message, /operation\(s\) list /);
     assert.doesNotMatch(findings[0].message, /get-record/);
@@ -242,7 +238,7 @@ describe('PHI-TLS-003 messages and scoping', () => {
   it('matches a phi_apis entry given as a full id', () => {
     const { findings } = run(
       rule,
-      withConfig(tpl([apim(), open()], 'id'), (config) => {
+      withConfig(resourcesCase([apim(), open()], 'id'), (config) => {
         config.classification.phiApis = [
           '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/phiguard-scan-rg/providers/Microsoft.ApiManagement/service/apim-phi/apis/patients',
         ];

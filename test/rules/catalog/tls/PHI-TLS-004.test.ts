@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-004.js';
+import { type Json, parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
 import { ruleCases, run } from '../../../helpers/rule-cases.js';
-import { apim, body, type Json, live, parameterCases, res, tpl } from './support.js';
+import { apim, body, live, res } from './support.js';
 
 const BACKEND = 'Microsoft.ApiManagement/service/backends';
 const backend = (properties: Json, name = 'apim-phi/ehr') =>
@@ -16,8 +17,11 @@ const chain = parameterCases(
 
 ruleCases(rule, {
   pass: [
-    tpl([apim(), backend({ url: 'https://ehr.internal/api' })], 'https, tls absent (validations on by default)'),
-    tpl(
+    resourcesCase(
+      [apim(), backend({ url: 'https://ehr.internal/api' })],
+      'https, tls absent (validations on by default)',
+    ),
+    resourcesCase(
       [
         backend({
           url: 'https://ehr.internal',
@@ -26,7 +30,7 @@ ruleCases(rule, {
       ],
       'explicit validations',
     ),
-    tpl(
+    resourcesCase(
       [
         backend({
           url: 'fabric:/ehr/api',
@@ -36,7 +40,7 @@ ruleCases(rule, {
       ],
       'Service Fabric backend',
     ),
-    tpl(
+    resourcesCase(
       [backend({ type: 'Pool', pool: { services: [{ id: '/subscriptions/x/backends/a' }] } })],
       'load-balanced pool without a url',
     ),
@@ -49,15 +53,15 @@ ruleCases(rule, {
     ),
   ],
   fail: [
-    tpl([apim(), backend({ url: 'HTTP://ehr.internal' })], 'plain HTTP url', { needle: '"url"' }),
-    tpl(
+    resourcesCase([apim(), backend({ url: 'HTTP://ehr.internal' })], 'plain HTTP url', { needle: '"url"' }),
+    resourcesCase(
       [backend({ url: 'https://ehr.internal', tls: { validateCertificateChain: false } })],
       'certificate chain not validated',
       {
         needle: '"validateCertificateChain"',
       },
     ),
-    tpl(
+    resourcesCase(
       [backend({ url: 'https://ehr.internal', tls: { validateCertificateName: 'false' } })],
       'certificate name not validated',
     ),
@@ -69,8 +73,8 @@ ruleCases(rule, {
   unknown: [
     url.missing,
     chain.missing,
-    tpl([backend({ url: '{{ehr-backend-url}}' })], 'url from a named value'),
-    tpl([backend({ description: 'no url' })], 'url absent on a single backend'),
+    resourcesCase([backend({ url: '{{ehr-backend-url}}' })], 'url from a named value'),
+    resourcesCase([backend({ description: 'no url' })], 'url absent on a single backend'),
   ],
 });
 
@@ -78,7 +82,7 @@ describe('PHI-TLS-004 outcomes', () => {
   it('reports a plain HTTP url and a disabled validation separately', () => {
     const { findings } = run(
       rule,
-      tpl([backend({ url: 'http://ehr.internal', tls: { validateCertificateName: false } })], 'both'),
+      resourcesCase([backend({ url: 'http://ehr.internal', tls: { validateCertificateName: false } })], 'both'),
     );
     assert.deepEqual(findings.map((f) => f.evidence.path).sort(), [
       'properties.tls.validateCertificateName',

@@ -1,20 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-006.js';
+import { type Json, parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import {
-  body,
-  CONFIG,
-  type Json,
-  liveMany,
-  parameterCases,
-  res,
-  SITE,
-  SLOT,
-  site,
-  siteConfig,
-  tpl,
-} from './support.js';
+import { body, CONFIG, liveMany, res, SITE, SLOT, site, siteConfig } from './support.js';
 
 const PAYLOAD = 'web_site_get_2024-11-01.json';
 const minTls = parameterCases(
@@ -37,14 +26,14 @@ const nested = (siteProperties: Json, config: Json) => ({
 
 ruleCases(rule, {
   pass: [
-    tpl([site({ siteConfig: { minTlsVersion: '1.2' } })], 'siteConfig 1.2'),
-    tpl([site({ siteConfig: { minTlsVersion: 1.3, scmMinTlsVersion: '1.2' } })], 'number 1.3 and SCM 1.2'),
-    tpl([site({}), siteConfig('app-phi/web', { minTlsVersion: '1.2' })], 'config/web child states 1.2'),
-    tpl(
+    resourcesCase([site({ siteConfig: { minTlsVersion: '1.2' } })], 'siteConfig 1.2'),
+    resourcesCase([site({ siteConfig: { minTlsVersion: 1.3, scmMinTlsVersion: '1.2' } })], 'number 1.3 and SCM 1.2'),
+    resourcesCase([site({}), siteConfig('app-phi/web', { minTlsVersion: '1.2' })], 'config/web child states 1.2'),
+    resourcesCase(
       [nested({ siteConfig: { minTlsVersion: '1.2' } }, { ftpsState: 'Disabled' })],
       'nested config/web without it, siteConfig 1.2',
     ),
-    tpl([{ ...site({ siteConfig: { minTlsVersion: '1.2' } }, 'app-phi/staging'), type: SLOT }], 'slot'),
+    resourcesCase([{ ...site({ siteConfig: { minTlsVersion: '1.2' } }, 'app-phi/staging'), type: SLOT }], 'slot'),
     liveSite(
       { siteConfig: { minTlsVersion: null } },
       { minTlsVersion: '1.2', scmMinTlsVersion: '1.2' },
@@ -55,20 +44,22 @@ ruleCases(rule, {
   fail: [
     minTls.fromDefault,
     minTls.fromFile,
-    tpl([site({ siteConfig: { minTlsVersion: '1.1' } })], 'siteConfig 1.1', { needle: '"minTlsVersion": "1.1"' }),
-    tpl([site({})], 'not pinned (properties without siteConfig)'),
-    tpl(
+    resourcesCase([site({ siteConfig: { minTlsVersion: '1.1' } })], 'siteConfig 1.1', {
+      needle: '"minTlsVersion": "1.1"',
+    }),
+    resourcesCase([site({})], 'not pinned (properties without siteConfig)'),
+    resourcesCase(
       [site({ siteConfig: { minTlsVersion: '1.2' } }), siteConfig('app-phi/web', { minTlsVersion: '1.0' })],
       'config/web 1.0 overrides siteConfig',
       {
         needle: '"minTlsVersion": "1.0"',
       },
     ),
-    tpl([site({ siteConfig: { minTlsVersion: '1.2', scmMinTlsVersion: '1.0' } })], 'SCM endpoint 1.0', {
+    resourcesCase([site({ siteConfig: { minTlsVersion: '1.2', scmMinTlsVersion: '1.0' } })], 'SCM endpoint 1.0', {
       needle: '"scmMinTlsVersion"',
     }),
-    tpl([siteConfig('app-other/web', { minTlsVersion: '1.1' })], 'config/web of a site outside the scan'),
-    tpl([site({ siteConfig: { minTlsVersion: 'TLS1_0' } })], 'unrecognised value'),
+    resourcesCase([siteConfig('app-other/web', { minTlsVersion: '1.1' })], 'config/web of a site outside the scan'),
+    resourcesCase([site({ siteConfig: { minTlsVersion: 'TLS1_0' } })], 'unrecognised value'),
     liveSite(
       { siteConfig: { minTlsVersion: null } },
       { minTlsVersion: '1.0', scmMinTlsVersion: '1.2' },
@@ -79,14 +70,14 @@ ruleCases(rule, {
     minTls.missing,
     liveSite({ siteConfig: { minTlsVersion: null } }, undefined, 'site without config/web record'),
   ],
-  notApplicable: [tpl([siteConfig('app-phi/appsettings', { KEY: 'v' })], 'app settings')],
+  notApplicable: [resourcesCase([siteConfig('app-phi/appsettings', { KEY: 'v' })], 'app settings')],
 });
 
 describe('PHI-TLS-006 subjects', () => {
   it('evaluates a site and its config/web once, on the site, at the config line', () => {
     const { findings, engine } = run(
       rule,
-      tpl(
+      resourcesCase(
         [site({ siteConfig: { minTlsVersion: '1.2' } }), siteConfig('app-phi/web', { minTlsVersion: '1.0' })],
         'pair',
       ),
@@ -99,7 +90,7 @@ describe('PHI-TLS-006 subjects', () => {
   });
 
   it('says the value is not pinned when a template leaves it out', () => {
-    const { findings } = run(rule, tpl([site({})], 'absent'));
+    const { findings } = run(rule, resourcesCase([site({})], 'absent'));
     assert.match(findings[0].message, /not pinned in template/);
   });
 });

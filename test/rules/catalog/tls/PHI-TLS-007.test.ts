@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-007.js';
+import { type Json, parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, CONFIG, type Json, liveMany, parameterCases, res, SITE, site, siteConfig, tpl } from './support.js';
+import { body, CONFIG, liveMany, res, SITE, site, siteConfig } from './support.js';
 
 const PAYLOAD = 'web_site_get_2024-11-01.json';
 const CREDENTIALS = 'Microsoft.Web/sites/basicPublishingCredentialsPolicies';
@@ -20,33 +21,35 @@ const ftpCredentials = (allow: boolean) => res(CREDENTIALS, 'app-phi/ftp', { all
 
 ruleCases(rule, {
   pass: [
-    tpl([site({ siteConfig: { ftpsState: 'Disabled' } })], 'Disabled'),
-    tpl([site({ siteConfig: { ftpsState: 'ftpsonly' } })], 'FtpsOnly (any case)'),
-    tpl(
+    resourcesCase([site({ siteConfig: { ftpsState: 'Disabled' } })], 'Disabled'),
+    resourcesCase([site({ siteConfig: { ftpsState: 'ftpsonly' } })], 'FtpsOnly (any case)'),
+    resourcesCase(
       [site({ siteConfig: { ftpsState: 'AllAllowed' } }), siteConfig('app-phi/web', { ftpsState: 'Disabled' })],
       'config/web overrides siteConfig',
     ),
     liveSite({ ftpsState: 'FtpsOnly' }, 'config/web FtpsOnly'),
   ],
   fail: [
-    tpl([site({ siteConfig: { ftpsState: 'AllAllowed' } })], 'AllAllowed', { needle: '"ftpsState": "AllAllowed"' }),
-    tpl([site({ siteConfig: { ftpsState: 'Enabled' } })], 'the invalid value Enabled'),
-    tpl([site({ httpsOnly: true })], 'not pinned'),
+    resourcesCase([site({ siteConfig: { ftpsState: 'AllAllowed' } })], 'AllAllowed', {
+      needle: '"ftpsState": "AllAllowed"',
+    }),
+    resourcesCase([site({ siteConfig: { ftpsState: 'Enabled' } })], 'the invalid value Enabled'),
+    resourcesCase([site({ httpsOnly: true })], 'not pinned'),
     ftps.fromDefault,
     ftps.fromFile,
-    tpl([siteConfig('app-other/web', { ftpsState: 'AllAllowed' })], 'config/web of a site outside the scan'),
+    resourcesCase([siteConfig('app-other/web', { ftpsState: 'AllAllowed' })], 'config/web of a site outside the scan'),
     liveSite({ ftpsState: 'AllAllowed' }, 'config/web AllAllowed'),
     payload(PAYLOAD),
   ],
   unknown: [ftps.missing, liveSite(undefined, 'site without config/web record')],
-  notApplicable: [tpl([siteConfig('app-phi/logs', { httpLogs: {} })], 'logs config')],
+  notApplicable: [resourcesCase([siteConfig('app-phi/logs', { httpLogs: {} })], 'logs config')],
 });
 
 describe('PHI-TLS-007 basic-auth FTP advisory', () => {
   it('labels a failure when basic-auth FTP publishing is allowed', () => {
     const { findings } = run(
       rule,
-      tpl([site({ siteConfig: { ftpsState: 'AllAllowed' } }), ftpCredentials(true)], 'labelled'),
+      resourcesCase([site({ siteConfig: { ftpsState: 'AllAllowed' } }), ftpCredentials(true)], 'labelled'),
     );
     assert.deepEqual(findings[0].labels, ['basic-auth-ftp']);
     assert.match(findings[0].message, /basic-auth/);
@@ -55,7 +58,7 @@ describe('PHI-TLS-007 basic-auth FTP advisory', () => {
   it('mentions it on a pass without failing', () => {
     const { findings } = run(
       rule,
-      tpl([site({ siteConfig: { ftpsState: 'FtpsOnly' } }), ftpCredentials(true)], 'advisory'),
+      resourcesCase([site({ siteConfig: { ftpsState: 'FtpsOnly' } }), ftpCredentials(true)], 'advisory'),
     );
     assert.deepEqual(
       findings.map((f) => f.status),
@@ -67,7 +70,7 @@ describe('PHI-TLS-007 basic-auth FTP advisory', () => {
   it('stays silent when basic-auth FTP is disallowed', () => {
     const { findings } = run(
       rule,
-      tpl([site({ siteConfig: { ftpsState: 'AllAllowed' } }), ftpCredentials(false)], 'off'),
+      resourcesCase([site({ siteConfig: { ftpsState: 'AllAllowed' } }), ftpCredentials(false)], 'off'),
     );
     assert.equal(findings[0].labels, undefined);
   });

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-008.js';
+import { type Json, parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
 import { ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, GATEWAY, type Json, live, parameterCases, res, tpl } from './support.js';
+import { body, GATEWAY, live, res } from './support.js';
 
 const gateway = (properties: Json, apiVersion = '2025-07-01') =>
   res(GATEWAY, 'agw-phi', { sku: { name: 'WAF_v2', tier: 'WAF_v2', capacity: 2 }, ...properties }, { apiVersion });
@@ -17,9 +18,9 @@ const profile = (name: string, sslPolicy: Json) => ({ name, properties: { sslPol
 
 ruleCases(rule, {
   pass: [
-    tpl([gateway(predefined('AppGwSslPolicy20220101'))], 'Predefined 20220101'),
-    tpl([gateway(predefined('appgwsslpolicy20170401s'))], 'Predefined 20170401S (any case)'),
-    tpl(
+    resourcesCase([gateway(predefined('AppGwSslPolicy20220101'))], 'Predefined 20220101'),
+    resourcesCase([gateway(predefined('appgwsslpolicy20170401s'))], 'Predefined 20170401S (any case)'),
+    resourcesCase(
       [
         gateway({
           sslPolicy: {
@@ -31,24 +32,24 @@ ruleCases(rule, {
       ],
       'CustomV2 TLS 1.2 with a strong cipher',
     ),
-    tpl([gateway({ sslPolicy: { policyType: 'Custom', minProtocolVersion: 'TLSv1_3' } })], 'Custom TLS 1.3'),
-    tpl(
+    resourcesCase([gateway({ sslPolicy: { policyType: 'Custom', minProtocolVersion: 'TLSv1_3' } })], 'Custom TLS 1.3'),
+    resourcesCase(
       [gateway({ sslPolicy: { disabledSslProtocols: ['TLSv1_0', 'TLSv1_1'] } })],
       'legacy form disabling TLS 1.0 and 1.1',
     ),
-    tpl([gateway({}, '2023-02-01')], 'absent at apiVersion 2023-02-01 (AppGwSslPolicy20220101)'),
+    resourcesCase([gateway({}, '2023-02-01')], 'absent at apiVersion 2023-02-01 (AppGwSslPolicy20220101)'),
     liveGateway({ defaultPredefinedSslPolicy: 'AppGwSslPolicy20220101' }, 'default policy 20220101'),
     liveGateway(predefined('AppGwSslPolicy20220101S'), 'explicit 20220101S'),
   ],
   fail: [
-    tpl([gateway(predefined('AppGwSslPolicy20150501'))], 'Predefined 20150501', {
+    resourcesCase([gateway(predefined('AppGwSslPolicy20150501'))], 'Predefined 20150501', {
       needle: '"policyName": "AppGwSslPolicy20150501"',
     }),
-    tpl([gateway(predefined('AppGwSslPolicy20170401'))], 'Predefined 20170401 (TLS 1.1)'),
-    tpl([gateway({ sslPolicy: { policyType: 'Custom', minProtocolVersion: 'TLSv1_0' } })], 'Custom TLS 1.0', {
+    resourcesCase([gateway(predefined('AppGwSslPolicy20170401'))], 'Predefined 20170401 (TLS 1.1)'),
+    resourcesCase([gateway({ sslPolicy: { policyType: 'Custom', minProtocolVersion: 'TLSv1_0' } })], 'Custom TLS 1.0', {
       needle: '"minProtocolVersion"',
     }),
-    tpl(
+    resourcesCase(
       [
         gateway({
           sslPolicy: {
@@ -61,11 +62,11 @@ ruleCases(rule, {
       'a 3DES cipher suite',
       { needle: '"cipherSuites"' },
     ),
-    tpl([gateway({ sslPolicy: { disabledSslProtocols: ['TLSv1_0'] } })], 'legacy form leaving TLS 1.1 on'),
-    tpl([gateway({}, '2022-09-01')], 'absent at apiVersion 2022-09-01 (AppGwSslPolicy20150501)', {
+    resourcesCase([gateway({ sslPolicy: { disabledSslProtocols: ['TLSv1_0'] } })], 'legacy form leaving TLS 1.1 on'),
+    resourcesCase([gateway({}, '2022-09-01')], 'absent at apiVersion 2022-09-01 (AppGwSslPolicy20150501)', {
       needle: '"properties"',
     }),
-    tpl(
+    resourcesCase(
       [
         gateway({
           ...predefined('AppGwSslPolicy20220101'),
@@ -81,14 +82,14 @@ ruleCases(rule, {
   ],
   unknown: [
     policyName.missing,
-    tpl([gateway({}, "[parameters('apiVersion')]")], 'absent under an unresolved apiVersion'),
+    resourcesCase([gateway({}, "[parameters('apiVersion')]")], 'absent under an unresolved apiVersion'),
     liveGateway({}, 'no policy in the record'),
   ],
 });
 
 describe('PHI-TLS-008 outcomes', () => {
   it('names the apiVersion default when sslPolicy is absent', () => {
-    const { findings } = run(rule, tpl([gateway({}, '2021-08-01')], 'old'));
+    const { findings } = run(rule, resourcesCase([gateway({}, '2021-08-01')], 'old'));
     assert.equal(findings[0].status, 'fail');
     assert.match(findings[0].message, /before 2023-02-01/);
   });
@@ -96,7 +97,7 @@ describe('PHI-TLS-008 outcomes', () => {
   it('evaluates SSL profiles separately from the gateway policy', () => {
     const { findings } = run(
       rule,
-      tpl(
+      resourcesCase(
         [
           gateway({
             ...predefined('AppGwSslPolicy20150501'),

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-009.js';
+import { type Json, parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
 import { ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, type Json, live, parameterCases, res, tpl } from './support.js';
+import { body, live, res } from './support.js';
 
 const DOMAIN = 'Microsoft.Cdn/profiles/customDomains';
 const CLASSIC = 'Microsoft.Network/frontDoors';
@@ -27,9 +28,9 @@ const classic = (endpoints: Json[]) =>
 
 ruleCases(rule, {
   pass: [
-    tpl([domain({ certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS12' })], 'TLS12'),
-    tpl([domain({ certificateType: 'CustomerCertificate', minimumTlsVersion: 'tls13' })], 'TLS13 (any case)'),
-    tpl(
+    resourcesCase([domain({ certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS12' })], 'TLS12'),
+    resourcesCase([domain({ certificateType: 'CustomerCertificate', minimumTlsVersion: 'tls13' })], 'TLS13 (any case)'),
+    resourcesCase(
       [
         classic([
           endpoint('portal', { certificateSource: 'FrontDoor', minimumTlsVersion: '1.2' }),
@@ -46,17 +47,24 @@ ruleCases(rule, {
     ),
   ],
   fail: [
-    tpl([domain({ certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS10' })], 'TLS10', {
+    resourcesCase([domain({ certificateType: 'ManagedCertificate', minimumTlsVersion: 'TLS10' })], 'TLS10', {
       needle: '"minimumTlsVersion": "TLS10"',
     }),
-    tpl([domain({ certificateType: 'ManagedCertificate' })], 'minimumTlsVersion not pinned'),
-    tpl([domain()], 'no tlsSettings'),
+    resourcesCase([domain({ certificateType: 'ManagedCertificate' })], 'minimumTlsVersion not pinned'),
+    resourcesCase([domain()], 'no tlsSettings'),
     minimum.fromDefault,
     minimum.fromFile,
-    tpl([classic([endpoint('portal', { certificateSource: 'FrontDoor', minimumTlsVersion: '1.0' })])], 'classic 1.0', {
-      needle: '"minimumTlsVersion": "1.0"',
-    }),
-    tpl([classic([endpoint('portal', { certificateSource: 'FrontDoor' })])], 'classic custom HTTPS without a minimum'),
+    resourcesCase(
+      [classic([endpoint('portal', { certificateSource: 'FrontDoor', minimumTlsVersion: '1.0' })])],
+      'classic 1.0',
+      {
+        needle: '"minimumTlsVersion": "1.0"',
+      },
+    ),
+    resourcesCase(
+      [classic([endpoint('portal', { certificateSource: 'FrontDoor' })])],
+      'classic custom HTTPS without a minimum',
+    ),
     live(
       body(DOMAIN, 'afd-phi/portal', {
         hostName: 'portal.contoso.example',
@@ -65,14 +73,14 @@ ruleCases(rule, {
     ),
   ],
   unknown: [minimum.missing],
-  notApplicable: [tpl([classic([endpoint('default')])], 'classic without custom HTTPS')],
+  notApplicable: [resourcesCase([classic([endpoint('default')])], 'classic without custom HTTPS')],
 });
 
 describe('PHI-TLS-009 classic endpoints', () => {
   it('reports each custom HTTPS endpoint', () => {
     const { findings } = run(
       rule,
-      tpl(
+      resourcesCase(
         [
           classic([
             endpoint('a', { minimumTlsVersion: '1.0' }),

@@ -1,19 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-010.js';
+import { type Json, parameterCases, resourcesCase, template, templateCase } from '../../../helpers/arm-cases.js';
 import { payload, ruleCases, run } from '../../../helpers/rule-cases.js';
-import {
-  body,
-  type Json,
-  live,
-  liveMany,
-  parameterCases,
-  payloadWith,
-  res,
-  template,
-  templateCase,
-  tpl,
-} from './support.js';
+import { body, live, liveMany, payloadWith, res } from './support.js';
 
 const SQL = 'Microsoft.Sql/servers';
 const COSMOS = 'Microsoft.DocumentDB/databaseAccounts';
@@ -50,27 +40,27 @@ const pgTls = parameterCases(
 
 ruleCases(rule, {
   pass: [
-    tpl([sql({ minimalTlsVersion: '1.2' })], 'SQL 1.2'),
-    tpl([sql({ minimalTlsVersion: 1.3 })], 'SQL 1.3 as a number'),
-    tpl([cosmos({ minimalTlsVersion: 'Tls12' })], 'Cosmos Tls12'),
-    tpl([cosmos({})], 'Cosmos absent at 2025-10-15 (default Tls12)'),
-    tpl(
+    resourcesCase([sql({ minimalTlsVersion: '1.2' })], 'SQL 1.2'),
+    resourcesCase([sql({ minimalTlsVersion: 1.3 })], 'SQL 1.3 as a number'),
+    resourcesCase([cosmos({ minimalTlsVersion: 'Tls12' })], 'Cosmos Tls12'),
+    resourcesCase([cosmos({})], 'Cosmos absent at 2025-10-15 (default Tls12)'),
+    resourcesCase(
       [configuration('pg-phi', PG, 'ssl_min_protocol_version', { value: 'TLSv1.3', source: 'user-override' })],
       'PostgreSQL TLSv1.3',
     ),
-    tpl(
+    resourcesCase(
       [configuration('pg-phi', PG, 'ssl_min_protocol_version', { source: 'system-default' })],
       'PostgreSQL configuration without value (server default TLSv1.2)',
     ),
-    tpl(
+    resourcesCase(
       [configuration('mysql-phi', MYSQL, 'tls_version', { value: 'TLSv1.2,TLSv1.3' }, '2024-12-30')],
       'MySQL TLSv1.2,TLSv1.3',
     ),
-    tpl(
+    resourcesCase(
       [mysqlServer('8.0.21'), configuration('mysql-phi', MYSQL, 'tls_version', {}, '2024-12-30')],
       'MySQL 8.0 configuration without value',
     ),
-    tpl(
+    resourcesCase(
       [
         res(
           PG_SINGLE,
@@ -84,25 +74,25 @@ ruleCases(rule, {
     live(body(SQL, 'sql-phi', { minimalTlsVersion: '1.2' })),
   ],
   fail: [
-    tpl([sql({ minimalTlsVersion: '1.1' })], 'SQL 1.1', { needle: '"minimalTlsVersion": "1.1"' }),
-    tpl([sql({ minimalTlsVersion: 'None' })], 'SQL None'),
-    tpl([sql({})], 'SQL not pinned'),
+    resourcesCase([sql({ minimalTlsVersion: '1.1' })], 'SQL 1.1', { needle: '"minimalTlsVersion": "1.1"' }),
+    resourcesCase([sql({ minimalTlsVersion: 'None' })], 'SQL None'),
+    resourcesCase([sql({})], 'SQL not pinned'),
     sqlTls.fromDefault,
     sqlTls.fromFile,
     payload('sql_server_get_2025-01-01.json'),
-    tpl([cosmos({}, '2021-04-15')], 'Cosmos absent at 2021-04-15 (default Tls)'),
-    tpl([cosmos({ minimalTlsVersion: 'Tls11' })], 'Cosmos Tls11'),
+    resourcesCase([cosmos({}, '2021-04-15')], 'Cosmos absent at 2021-04-15 (default Tls)'),
+    resourcesCase([cosmos({ minimalTlsVersion: 'Tls11' })], 'Cosmos Tls11'),
     payload('cosmosdb_account_get_2025-10-15.json'),
     pgTls.fromDefault,
     pgTls.fromFile,
-    tpl(
+    resourcesCase(
       [configuration('mysql-phi', MYSQL, 'tls_version', { value: 'TLSv1.1,TLSv1.2' }, '2024-12-30')],
       'MySQL list with TLSv1.1',
       {
         needle: '"value": "TLSv1.1,TLSv1.2"',
       },
     ),
-    tpl(
+    resourcesCase(
       [
         res(
           MYSQL_SINGLE,
@@ -113,7 +103,7 @@ ruleCases(rule, {
       ],
       'single server TLSEnforcementDisabled',
     ),
-    tpl(
+    resourcesCase(
       [res(PG_SINGLE, 'pg-legacy', { sslEnforcement: 'Enabled' }, { apiVersion: '2017-12-01' })],
       'single server not pinned',
     ),
@@ -129,7 +119,7 @@ ruleCases(rule, {
       body(COSMOS, 'cosmos-phi', { databaseAccountOfferType: 'Standard' }),
       'live Cosmos record without minimalTlsVersion',
     ),
-    tpl(
+    resourcesCase(
       [mysqlServer('5.7'), configuration('mysql-phi', MYSQL, 'tls_version', {}, '2024-12-30')],
       'MySQL 5.7 configuration without value',
     ),
@@ -149,11 +139,11 @@ ruleCases(rule, {
       ),
       'configuration name from a parameter without value',
     ),
-    tpl([cosmos({}, "[parameters('v')]")], 'Cosmos absent under an unresolved apiVersion'),
+    resourcesCase([cosmos({}, "[parameters('v')]")], 'Cosmos absent under an unresolved apiVersion'),
   ],
   notApplicable: [
-    tpl([configuration('pg-phi', PG, 'log_connections', { value: 'on' })], 'other PostgreSQL parameter'),
-    tpl(
+    resourcesCase([configuration('pg-phi', PG, 'log_connections', { value: 'on' })], 'other PostgreSQL parameter'),
+    resourcesCase(
       [configuration('mysql-phi', MYSQL, 'require_secure_transport', { value: 'OFF' }, '2024-12-30')],
       'TLS enforcement is PHI-TLS-011',
     ),
@@ -164,7 +154,10 @@ describe('PHI-TLS-010 messages', () => {
   it('names the lowest version a MySQL list allows', () => {
     const { findings } = run(
       rule,
-      tpl([configuration('mysql-phi', MYSQL, 'tls_version', { value: 'TLSv1,TLSv1.2' }, '2024-12-30')], 'list'),
+      resourcesCase(
+        [configuration('mysql-phi', MYSQL, 'tls_version', { value: 'TLSv1,TLSv1.2' }, '2024-12-30')],
+        'list',
+      ),
     );
     assert.match(findings[0].message, /TLS 1\.0/);
   });

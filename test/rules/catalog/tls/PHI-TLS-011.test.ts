@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import rule from '../../../../src/rules/catalog/tls/PHI-TLS-011.js';
+import { type Json, parameterCases, resourcesCase } from '../../../helpers/arm-cases.js';
 import { ruleCases, run } from '../../../helpers/rule-cases.js';
-import { body, type Json, live, parameterCases, res, tpl } from './support.js';
+import { body, live, res } from './support.js';
 
 const PG = 'Microsoft.DBforPostgreSQL/flexibleServers';
 const MYSQL = 'Microsoft.DBforMySQL/flexibleServers';
@@ -26,23 +27,29 @@ const enforcement = parameterCases(
 
 ruleCases(rule, {
   pass: [
-    tpl([configuration(PG, 'require_secure_transport', { value: 'on', source: 'user-override' })], 'PostgreSQL on'),
-    tpl([configuration(MYSQL, 'require_secure_transport', { value: 'ON' })], 'MySQL ON'),
-    tpl([configuration(PG, 'require_secure_transport', { source: 'system-default' })], 'no value (server default on)'),
-    tpl([single(PG_SINGLE, { sslEnforcement: 'Enabled' })], 'single server Enabled'),
+    resourcesCase(
+      [configuration(PG, 'require_secure_transport', { value: 'on', source: 'user-override' })],
+      'PostgreSQL on',
+    ),
+    resourcesCase([configuration(MYSQL, 'require_secure_transport', { value: 'ON' })], 'MySQL ON'),
+    resourcesCase(
+      [configuration(PG, 'require_secure_transport', { source: 'system-default' })],
+      'no value (server default on)',
+    ),
+    resourcesCase([single(PG_SINGLE, { sslEnforcement: 'Enabled' })], 'single server Enabled'),
     live(body(`${MYSQL}/configurations`, 'db-phi/require_secure_transport', { value: 'ON', defaultValue: 'ON' })),
   ],
   fail: [
-    tpl([configuration(PG, 'require_secure_transport', { value: 'off' })], 'PostgreSQL off', {
+    resourcesCase([configuration(PG, 'require_secure_transport', { value: 'off' })], 'PostgreSQL off', {
       needle: '"value": "off"',
     }),
-    tpl([configuration(MYSQL, 'require_secure_transport', { value: 'OFF' })], 'MySQL OFF'),
+    resourcesCase([configuration(MYSQL, 'require_secure_transport', { value: 'OFF' })], 'MySQL OFF'),
     secure.fromDefault,
     secure.fromFile,
-    tpl([single(PG_SINGLE, { sslEnforcement: 'Disabled' })], 'single server Disabled', {
+    resourcesCase([single(PG_SINGLE, { sslEnforcement: 'Disabled' })], 'single server Disabled', {
       needle: '"sslEnforcement": "Disabled"',
     }),
-    tpl([single(MYSQL_SINGLE, {})], 'single server not pinned'),
+    resourcesCase([single(MYSQL_SINGLE, {})], 'single server not pinned'),
     enforcement.fromFile,
     live(body(`${PG}/configurations`, 'db-phi/require_secure_transport', { value: 'off', defaultValue: 'on' })),
     live(body(PG_SINGLE, 'db-legacy', { sslEnforcement: 'Disabled' })),
@@ -52,12 +59,12 @@ ruleCases(rule, {
     enforcement.missing,
     live(body(MYSQL_SINGLE, 'db-legacy', { version: '5.7' }), 'live single server without sslEnforcement'),
   ],
-  notApplicable: [tpl([configuration(MYSQL, 'audit_log_enabled', { value: 'ON' })], 'other parameter')],
+  notApplicable: [resourcesCase([configuration(MYSQL, 'audit_log_enabled', { value: 'ON' })], 'other parameter')],
 });
 
 describe('PHI-TLS-011 messages', () => {
   it('says a template leaves sslEnforcement unpinned', () => {
-    const { findings } = run(rule, tpl([single(PG_SINGLE, {})], 'absent'));
+    const { findings } = run(rule, resourcesCase([single(PG_SINGLE, {})], 'absent'));
     assert.match(findings[0].message, /not pin/);
     assert.equal(findings[0].evidence.expected, 'Enabled');
   });

@@ -1,9 +1,11 @@
-// Builders shared by the PHI-TLS rule tables. The generic template / parameter / live builders are the PHI-NET ones;
+// Builders shared by the PHI-TLS rule tables. The generic builders are in test/helpers/arm-cases.ts and PHI-NET's;
 // this adds the resource shapes of the TLS area (API Management, App Service, Application Gateway, Front Door).
-import { type Case, payload } from '../../../helpers/rule-cases.js';
-import { body, type Json, live, liveMany, parameterCases, res, template, templateCase } from '../net/support.js';
 
-export { body, type Json, live, liveMany, parameterCases, res, template, templateCase };
+import type { Json } from '../../../helpers/arm-cases.js';
+import { type Case, payload } from '../../../helpers/rule-cases.js';
+import { body, live, liveMany, res } from '../net/support.js';
+
+export { body, live, liveMany, res };
 
 export const APIM = 'Microsoft.ApiManagement/service';
 export const API = 'Microsoft.ApiManagement/service/apis';
@@ -73,11 +75,6 @@ export function site(properties: Json = {}, name = 'app-phi', extra: Json = {}):
 
 export function siteConfig(name: string, properties: Json, type = CONFIG): Json {
   return res(type, name, properties, { apiVersion: '2024-11-01' });
-}
-
-/** A template case with the resources given. */
-export function tpl(resources: Json[], label: string, at?: { needle: string; after?: string }): Case {
-  return templateCase(template(resources), label, at);
 }
 
 /** The real payload with `properties` patched. */
