@@ -234,7 +234,8 @@ export function formatReport(results: SampleResult[]): string {
   const disagreements = results.filter((r) => r.scanned && !r.agrees && !r.divergence);
   if (disagreements.length > 0) {
     lines.push('', 'Disagreements (not listed in test/accuracy/divergences.yaml):');
-    for (const r of disagreements) lines.push(`  ${r.rule} ${r.sample}: ${r.failed ? 'fails' : 'passes'} (KICS: ${r.kind})`);
+    for (const r of disagreements)
+      lines.push(`  ${r.rule} ${r.sample}: ${r.failed ? 'fails' : 'passes'} (KICS: ${r.kind})`);
   }
   return lines.join('\n');
 }
