@@ -1,43 +1,14 @@
-// In-process benchmark of the ARM adapter against a bare JSON.parse of the same texts, on the W3 templates
-// (bench/gen-arm-templates.ts, 5-55 KB) and on a synthetic set that adds nested deployments and languageVersion 2.0.
-// Measures parsing alone, parsing with the caller's JSON.parse reused (ArmInput.json), and the flow of a scan: all
-// resources in an Inventory, eight property reads per resource, one finding location (line/column) per resource.
-// Prints figures; asserts nothing.
-//
-//   npx tsx bench/arm-parse.ts [--count 2000] [--set w3|synthetic]
-//
-// It measures a bundled build of itself (as the CLI ships): tsx's per-function wrappers would add ~2x.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildSync } from 'esbuild';
 import { Inventory } from '../src/core/inventory.js';
 import { lookup } from '../src/core/path.js';
 import { parseArmTemplate } from '../src/ingest/arm/index.js';
 import { generateArmTemplates } from './gen-arm-templates.js';
-import { ensureDataDir, flags } from './lib.js';
+import { flags, runBundled } from './lib.js';
 
-if (!process.env.PHIGUARD_BENCH_BUNDLED) {
-  const outfile = `${ensureDataDir()}arm-parse.mjs`;
-  buildSync({
-    entryPoints: [new URL(import.meta.url).pathname],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  // Started through -e so that the generators' "run as a script" checks (argv[1]) stay false inside the bundle.
-  const run = spawnSync(process.execPath, ['-e', `import(${JSON.stringify(outfile)})`, ...process.argv.slice(2)], {
-    stdio: 'inherit',
-    env: { ...process.env, PHIGUARD_BENCH_BUNDLED: '1' },
-  });
-  process.exit(run.status ?? 1);
-}
+runBundled(import.meta.url, 'arm-parse');
 
 const options = flags({ count: '2000', set: 'w3' });
 const COUNT = Number(options.count);

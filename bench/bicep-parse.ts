@@ -1,41 +1,12 @@
-// biome-ignore-all lint/suspicious/noTemplateCurlyInString: the generated Bicep uses ${...} interpolation
-// In-process benchmark of the Bicep adapter: the lexer/parser alone, and parsing plus evaluation into Resources
-// (parseBicepTemplate, in memory), on synthetic AVM-style templates with a local module, and on the KICS Bicep
-// samples next to their ARM JSON twins (parseArmTemplate) for scale. Prints figures; asserts nothing.
-//
-//   npx tsx bench/bicep-parse.ts [--count 500] [--resources 40]
-//
-// It measures a bundled build of itself (as the CLI ships): tsx's per-function wrappers would add ~2x.
-import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { buildSync } from 'esbuild';
 import { parseArmTemplate } from '../src/ingest/arm/index.js';
 import { parseBicep, parseBicepTemplate, Source } from '../src/ingest/bicep/index.js';
-import { ensureDataDir, flags } from './lib.js';
+import { flags, runBundled } from './lib.js';
 
-if (!process.env.PHIGUARD_BENCH_BUNDLED) {
-  const outfile = `${ensureDataDir()}bicep-parse.mjs`;
-  buildSync({
-    entryPoints: [new URL(import.meta.url).pathname],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  // After `--`, the first argument stands in for the script name, so flags() still reads argv.slice(2).
-  const args = ['-e', `import(${JSON.stringify(outfile)})`, '--', 'bicep-parse', ...process.argv.slice(2)];
-  const run = spawnSync(process.execPath, args, {
-    stdio: 'inherit',
-    env: { ...process.env, PHIGUARD_BENCH_BUNDLED: '1', PHIGUARD_BENCH_ROOT: process.cwd() },
-  });
-  process.exit(run.status ?? 1);
-}
+runBundled(import.meta.url, 'bicep-parse');
 
 const options = flags({ count: '500', resources: '40' });
 const COUNT = Number(options.count);

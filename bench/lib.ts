@@ -1,8 +1,9 @@
 // Shared helpers for the benchmark scripts: run a command several times, take wall time and peak RSS, print.
 // Benchmarks print figures; they never assert timings.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { buildSync } from 'esbuild';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DATA = fileURLToPath(new URL('./data/', import.meta.url));
@@ -30,6 +31,42 @@ export function ensureDataDir(sub = ''): string {
   const dir = `${DATA}${sub}`;
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/**
+ * In-process benchmarks measure a bundled build of themselves, as the CLI ships: tsx's per-function wrappers would
+ * add ~2x. Unless already bundled, this builds the calling script into bench/data/, runs it with the same flags,
+ * and exits with its status. `--` plus a placeholder keep the flags at process.argv[2] for flags(); starting through
+ * -e keeps the generators' "run as a script" checks (argv[1]) false inside the bundle.
+ */
+export function runBundled(moduleUrl: string, name: string): void {
+  if (process.env.PHIGUARD_BENCH_BUNDLED) return;
+  const outfile = `${ensureDataDir()}${name}.mjs`;
+  buildSync({
+    entryPoints: [fileURLToPath(moduleUrl)],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    packages: 'external',
+    logLevel: 'warning',
+  });
+  const run = spawnSync(
+    process.execPath,
+    ['-e', `import(${JSON.stringify(outfile)})`, '--', name, ...process.argv.slice(2)],
+    {
+      stdio: 'inherit',
+      // The bundle lives in bench/data/: it is told the working directory and the data directory.
+      env: {
+        ...process.env,
+        PHIGUARD_BENCH_BUNDLED: '1',
+        PHIGUARD_BENCH_ROOT: process.cwd(),
+        PHIGUARD_BENCH_DATA: ensureDataDir(),
+      },
+    },
+  );
+  process.exit(run.status ?? 1);
 }
 
 /**

@@ -1,45 +1,12 @@
-// W5: a Terraform configuration of 700 .tf files in 60 local modules (for_each / count on the module calls and on
-// resources, dynamic blocks, optional() defaults). Prints the HCL parse rate with positions (every file parsed to
-// a tree with offsets and its line index built) and the whole load (read, parse, evaluate, expand, map to
-// canonical resources) against the parse alone. Medians; asserts nothing.
-//
-//   npx tsx bench/w5-terraform.ts [--files 700] [--modules 60] [--runs 7]
-//
-// It measures a bundled build of itself, as the CLI ships (tsx adds per-function wrappers).
-import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { buildSync } from 'esbuild';
 import { parseHcl } from '../src/ingest/terraform/hcl.js';
 import { loadTerraformModule } from '../src/ingest/terraform/index.js';
 import { generateModules } from './gen-terraform.js';
-import { ensureDataDir, flags, median, seconds } from './lib.js';
+import { ensureDataDir, flags, median, runBundled, seconds } from './lib.js';
 
-if (!process.env.PHIGUARD_BENCH_BUNDLED) {
-  const outfile = `${ensureDataDir()}w5-terraform.mjs`;
-  buildSync({
-    entryPoints: [new URL(import.meta.url).pathname],
-    outfile,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
-  // `--` ends node options; the placeholder keeps flags at process.argv[2] as lib.flags() expects.
-  const run = spawnSync(
-    process.execPath,
-    ['-e', `import(${JSON.stringify(outfile)})`, '--', 'w5', ...process.argv.slice(2)],
-    {
-      stdio: 'inherit',
-      // The bundle lives in bench/data/, so it is told where the data directory is.
-      env: { ...process.env, PHIGUARD_BENCH_BUNDLED: '1', PHIGUARD_BENCH_DATA: ensureDataDir() },
-    },
-  );
-  process.exit(run.status ?? 1);
-}
+runBundled(import.meta.url, 'w5-terraform');
 
 const options = flags({ files: '700', modules: '60', runs: '7' });
 const runs = Number(options.runs);

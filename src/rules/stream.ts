@@ -18,7 +18,7 @@ import type { Rule } from './define.js';
 import type { Engine } from './engine.js';
 
 /** Parent properties that rules read through a relation; everything else of a parent is dropped. */
-const STUB_PROPERTIES = ['publicNetworkAccess', 'allowBlobPublicAccess', 'network', 'privateEndpointConnections'];
+const STUB_PROPERTIES = ['publicNetworkAccess', 'allowBlobPublicAccess', 'network'];
 
 function parentTypeOf(type: string): string | undefined {
   const segments = type.split('/');
