@@ -77,6 +77,8 @@ interface Classified {
   file: DiscoveredFile;
   kind: FileKind;
   text?: string;
+  /** The parsed JSON of an ARM template, kept from content detection so the adapter does not parse it again. */
+  json?: unknown;
   problem?: InputError;
 }
 
@@ -227,7 +229,9 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
         const sibling = parameterFiles.get(siblingName);
         const parameters =
           explicitParameters ?? (sibling !== undefined ? { file: siblingName, text: sibling } : undefined);
-        await guarded(entry, () => parseArmTemplate({ file: path, text: entry.text ?? '', parameters }));
+        await guarded(entry, () =>
+          parseArmTemplate({ file: path, text: entry.text ?? '', json: entry.json, parameters }),
+        );
         break;
       }
       case 'snapshot':
@@ -326,7 +330,7 @@ export async function classify(file: DiscoveredFile): Promise<Classified> {
     }
   }
   const arm = classifyArmJson(value);
-  if (arm === 'template') return { file, kind: 'arm-template', text };
+  if (arm === 'template') return { file, kind: 'arm-template', text, json: value };
   if (arm === 'parameters') return { file, kind: 'arm-parameters', text };
   return { file, kind: detectSnapshot(headText, path) ? 'snapshot' : 'unrecognized', text };
 }
