@@ -16,7 +16,7 @@ function buildProgram(version: string): Command {
 
   program
     .command('scan')
-    .description('scan ARM templates, parameter files and Azure snapshots for HIPAA failures')
+    .description('scan ARM, Bicep and Terraform sources, Terraform plans and Azure snapshots for HIPAA failures')
     .argument('[paths...]', 'files or directories (default: the current directory)')
     .option(
       '-c, --config <file>',

@@ -1,6 +1,6 @@
 // End-to-end: the bundled CLI as a user runs it (`node bin/phiguard.js`), on the example estate and on bad input.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -306,6 +306,21 @@ describe('other commands', () => {
     assert.match(show.stdout, /^# PHI-STG-004: /);
     assert.match(show.stdout, /164\.312\(e\)\(1\)/);
     assert.equal(phiguard(['rules', 'show', 'PHI-XXX-999']).code, 2);
+  });
+
+  it('ends quietly when the reader closes the pipe early (phiguard ... | head)', async () => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin/phiguard.js'), 'rules', 'show', 'PHI-STG-004'], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk) => {
+      stderr += chunk;
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
+    assertNoStack(stderr);
+    assert.doesNotMatch(stderr, /EPIPE/);
+    assert.equal(code, 0);
   });
 
   it('prints the version alone', () => {
