@@ -27,17 +27,6 @@ export class ConfigError extends UserError {}
 /** A scanned file that cannot be read or parsed. */
 export class InputError extends UserError {}
 
-/** 1-based line and column of a character offset in a text. */
-export function lineColumn(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 /**
  * Maps offsets to line/column with a precomputed table of line starts: adapters locate thousands of values in one
  * file, and `lineColumn` would rescan the text each time.

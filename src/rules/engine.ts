@@ -1,7 +1,7 @@
 import type { Config } from '../core/config.js';
 import { fingerprint } from '../core/fingerprint.js';
 import { type Inventory, parentId } from '../core/inventory.js';
-import type { Finding, Outcome, Resource, Verdict } from '../core/types.js';
+import type { Finding, Outcome, Resource } from '../core/types.js';
 import { DEFAULTS, type DefaultEntry, readWithDefaults } from './defaults.js';
 import type { Rule, RuleContext } from './define.js';
 import { propagatedPhi } from './propagate.js';
@@ -184,10 +184,4 @@ export class Engine {
     if (outcome.verdict !== 'pass') this.options.annotate?.(finding, resource);
     return finding;
   }
-}
-
-export function countVerdicts(findings: readonly Finding[]): Record<Verdict | 'waived', number> {
-  const counts = { pass: 0, fail: 0, unknown: 0, 'not-applicable': 0, waived: 0 };
-  for (const finding of findings) counts[finding.status]++;
-  return counts;
 }

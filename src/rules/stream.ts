@@ -89,10 +89,23 @@ export class StreamingEvaluator {
     this.census = engine.rules.some((rule) => rule.related?.phiCensus);
   }
 
+  private readonly waitingByType = new Map<string, Rule[]>();
+
+  /** The rules that judge resources of `type` only at the end of the stream (per type, once: push is the hot path). */
+  private waitingRules(type: string): Rule[] {
+    const key = type.toLowerCase();
+    let waiting = this.waitingByType.get(key);
+    if (!waiting) {
+      waiting = this.engine.rulesFor(key).filter((rule) => waitsFor(rule, key));
+      this.waitingByType.set(key, waiting);
+    }
+    return waiting;
+  }
+
   push(resource: Resource): void {
     const type = resource.type.toLowerCase();
     const rules = this.engine.rulesFor(type);
-    const waiting = rules.filter((rule) => waitsFor(rule, type));
+    const waiting = this.waitingRules(type);
     if (this.childTypes.has(type) || this.relatedTypes.has(type)) this.related.add(resource);
     else if (this.parentTypes.has(type)) this.related.add(stub(resource));
     else if (waiting.length > 0 && this.taggedPhi(resource)) this.related.add(stub(resource));
@@ -117,7 +130,10 @@ export class StreamingEvaluator {
   async finish(): Promise<void> {
     for await (const { resource, step, counted } of this.held.drain()) {
       if (step === 'all') this.evaluate(resource);
-      else this.evaluate(resource, { only: (rule) => waitsFor(rule, resource.type), counted: !counted });
+      else {
+        const waiting = this.waitingRules(resource.type);
+        this.evaluate(resource, { only: (rule) => waiting.includes(rule), counted: !counted });
+      }
     }
   }
 

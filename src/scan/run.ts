@@ -15,7 +15,7 @@ import { detectSnapshot, readSnapshot } from '../ingest/snapshot/index.js';
 import { detectTerraformPlan, loadTerraformModule, readTerraformPlan } from '../ingest/terraform/index.js';
 import type { IngestDiagnostic, IngestResult } from '../ingest/types.js';
 import type { Rule } from '../rules/define.js';
-import { Engine, type VerdictCounts } from '../rules/engine.js';
+import { Engine, emptyCounts, type VerdictCounts } from '../rules/engine.js';
 import { type Held, type HoldingArea, MemoryHoldingArea, StreamingEvaluator } from '../rules/stream.js';
 import { type DiscoveredFile, discover } from './discover.js';
 import { DiskHoldingArea } from './spill.js';
@@ -99,7 +99,7 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
     },
     resources: 0,
     evaluatedResources: 0,
-    verdicts: { pass: 0, fail: 0, unknown: 0, 'not-applicable': 0 },
+    verdicts: emptyCounts(),
     diagnostics: [],
     incomplete: false,
     emergencyMode: options.config.source === null,
