@@ -10,6 +10,7 @@ import type {
   Severity,
   SourceLocation,
   Value,
+  ValueObject,
 } from '../core/types.js';
 
 /** A read that remembers which path it was made for, so outcomes can name it. */
@@ -29,6 +30,51 @@ export interface Remediation {
   bicep?: string;
   terraform?: string;
   note?: string;
+}
+
+/**
+ * Resources a fix may need to add beside the estate (issue 6). The remediation writers (src/remediate) emit each in
+ * the estate's own language, referencing the subject by symbol or address.
+ */
+export type NewResourceKind =
+  | 'private-endpoint'
+  | 'diagnostic-setting'
+  | 'log-analytics-table-retention'
+  | 'customer-managed-key'
+  | 'nsg-deny-rule'
+  | 'defender-plan'
+  | 'sql-auditing'
+  | 'blob-service-properties'
+  | 'lifecycle-policy'
+  | 'resource-lock';
+
+/**
+ * One step that makes a failing finding pass, in the canonical ARM shape. Paths are relative to the subject resource
+ * (`properties.minimumTlsVersion`, `properties.securityRules.2.properties.access`), so one step serves every input
+ * format: each writer maps the path to its own syntax and edits the value where it originates.
+ */
+export type FixStep =
+  /** Set a property (inserting it, and any missing parent objects, when absent). */
+  | { kind: 'set'; path: string; value: Value; note?: string }
+  /** Remove a property or an array element (e.g. an allow-all firewall rule in a resource's own list). */
+  | { kind: 'remove'; path: string; note?: string }
+  /** Delete a separate resource that is itself the failure (a `0.0.0.0-255.255.255.255` firewall rule child). */
+  | { kind: 'delete-resource'; note?: string }
+  /**
+   * Add a resource the fix needs. `inputs` are values a human must choose (the subnet of a private endpoint, the
+   * audit workspace when none is configured); each becomes a flagged placeholder and the rescan says "needs input".
+   */
+  | { kind: 'create'; resource: NewResourceKind; settings?: ValueObject; inputs?: { name: string; why: string }[] }
+  /** No safe automatic change: what a person must do, and why. */
+  | { kind: 'manual'; why: string };
+
+/** What the check saw, handed to a rule's `fix` so a step can target the failing element. */
+export interface FixContext {
+  /** The failing outcome's path (`properties.securityRules.2.properties.access`). */
+  path: string;
+  actual: Value | undefined;
+  config: Config;
+  inventory: Inventory;
 }
 
 export interface RuleDocs {
@@ -68,6 +114,11 @@ export interface RuleDefinition {
   related?: { types: string[]; phiCensus?: boolean; keep?: string[] };
   policies: PolicyReference[];
   remediation: Remediation;
+  /**
+   * The automatic fix, as steps in the canonical shape. Absent means the rule has no automatic fix yet; a rule
+   * whose fix needs judgement returns a `manual` step saying what to decide.
+   */
+  fix?(resource: Resource, context: FixContext): FixStep[];
   docs: RuleDocs;
   check(resource: Resource, context: RuleContext): Outcome | Outcome[];
 }
