@@ -59,8 +59,17 @@ export type ReadText = (file: string) => string;
  */
 export const INPUT_PREFIX = 'phiguard_input_';
 
+/** What else the scan saw, beyond the fixes themselves. */
+export interface WriteContext {
+  /**
+   * Every resource of the scan. A writer compares their `locations` with the origin it edits: another resource whose
+   * value comes from the same parameter/variable line makes the edit a 'shared-value'.
+   */
+  resources: readonly Resource[];
+}
+
 export interface SourceWriter {
   /** The origins (Resource.origin) this writer edits. */
   origins: readonly Resource['origin'][];
-  write(fixes: PlannedFix[], readText: ReadText): WriterResult;
+  write(fixes: PlannedFix[], readText: ReadText, context?: WriteContext): WriterResult;
 }
