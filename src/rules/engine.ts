@@ -27,6 +27,8 @@ export interface EngineOptions {
    * baseline) needs the resource's declaration, tags and metadata, which a Finding does not carry.
    */
   annotate?: (finding: Finding, resource: Resource) => void;
+  /** Sees every finding (passes too) with its resource, after `annotate`: the fix pipeline's rescan (src/remediate). */
+  observe?: (finding: Finding, resource: Resource) => void;
 }
 
 /**
@@ -182,6 +184,7 @@ export class Engine {
     };
     if (outcome.verdict === 'fail' && outcome.labels?.length) finding.labels = outcome.labels;
     if (outcome.verdict !== 'pass') this.options.annotate?.(finding, resource);
+    this.options.observe?.(finding, resource);
     return finding;
   }
 }

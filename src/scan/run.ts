@@ -47,6 +47,10 @@ export interface ScanOptions {
   /** Marks findings the baseline already holds (after waivers: a waived finding is not baselined). */
   baseline?: Baseline;
   onFinding: (finding: Finding) => void;
+  /** Every finding with the resource behind it (after waivers), for callers that act on resources (`fix`). */
+  onSubject?: (finding: Finding, resource: Resource) => void;
+  /** The inventory of the non-streamed sources, before evaluation: cross-resource context for `fix`. */
+  onInventory?: (inventory: Inventory) => void;
   onDiagnostic?: (diagnostic: IngestDiagnostic) => void;
   onProgress?: (done: number, total: number, file: string) => void;
 }
@@ -163,6 +167,7 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
             baseline?.mark(finding);
           }
         : undefined,
+    observe: options.onSubject,
   });
   const explicitParameters = options.parametersFile
     ? { file: options.parametersFile, text: await readUserFile(options.parametersFile) }
@@ -263,6 +268,7 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
   stats.resources += inventory.size;
   if (waivers)
     for (const resource of inventory.resources) if (resource.metadata !== undefined) waivers.addResource(resource);
+  options.onInventory?.(inventory);
   for (const finding of engine.evaluate(inventory)) options.onFinding(finding);
   for (const notice of waivers?.unused() ?? []) notify(notice);
   stats.evaluatedResources = engine.evaluatedResources;
