@@ -1,0 +1,89 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * RFC 6962 section 2.1 Merkle tree hashing (Certificate Transparency), over raw entry bytes:
+ * MTH({}) = SHA-256(), leaf = SHA-256(0x00 || d), node = SHA-256(0x01 || left || right), and a tree of n > 1 leaves
+ * splits at k, the largest power of two smaller than n. Hashes are 32-byte Buffers; callers hex-encode them.
+ */
+
+const LEAF_PREFIX = Buffer.from([0x00]);
+const NODE_PREFIX = Buffer.from([0x01]);
+
+export function leafHash(entry: Uint8Array | string): Buffer {
+  return createHash('sha256').update(LEAF_PREFIX).update(entry).digest();
+}
+
+export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
+  return createHash('sha256').update(NODE_PREFIX).update(left).update(right).digest();
+}
+
+/** The largest power of two strictly smaller than n (n >= 2). */
+function splitPoint(n: number): number {
+  let k = 1;
+  while (k * 2 < n) k *= 2;
+  return k;
+}
+
+/** MTH over already-computed leaf hashes. */
+export function rootFromLeaves(leaves: readonly Buffer[]): Buffer {
+  if (leaves.length === 0) return createHash('sha256').digest();
+  // Bottom-up: pairing adjacent nodes level by level and carrying an odd last node up unchanged builds exactly the
+  // RFC's left-complete tree (its left subtree is always the largest power of two), without recursion.
+  let level = leaves.slice();
+  while (level.length > 1) {
+    const next: Buffer[] = [];
+    for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(level[i], level[i + 1]));
+    if (level.length % 2 === 1) next.push(level[level.length - 1]);
+    level = next;
+  }
+  return level[0];
+}
+
+export function merkleRoot(entries: ReadonlyArray<Uint8Array | string>): Buffer {
+  return rootFromLeaves(entries.map(leafHash));
+}
+
+/** RFC 6962 section 2.1.1 PATH(m, D[n]): the audit path proving leaf m is in the tree of the first n leaves. */
+export function inclusionProof(leafIndex: number, treeSize: number, leaves: readonly Buffer[]): Buffer[] {
+  if (!Number.isInteger(leafIndex) || leafIndex < 0 || leafIndex >= treeSize || treeSize > leaves.length) {
+    throw new RangeError(`no leaf ${leafIndex} in a tree of ${treeSize}`);
+  }
+  const path = (m: number, from: number, n: number): Buffer[] => {
+    if (n === 1) return [];
+    const k = splitPoint(n);
+    if (m < k) return [...path(m, from, k), rootFromLeaves(leaves.slice(from + k, from + n))];
+    return [...path(m - k, from + k, n - k), rootFromLeaves(leaves.slice(from, from + k))];
+  };
+  return path(leafIndex, 0, treeSize);
+}
+
+/** RFC 9162 section 2.1.3.2: recomputes the root from a leaf hash and its audit path. */
+export function verifyInclusion(
+  leafIndex: number,
+  treeSize: number,
+  leaf: Buffer,
+  proof: readonly Buffer[],
+  root: Buffer,
+): boolean {
+  if (leafIndex < 0 || leafIndex >= treeSize) return false;
+  let fn = leafIndex;
+  let sn = treeSize - 1;
+  let r = leaf;
+  for (const p of proof) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      r = nodeHash(p, r);
+      if (fn % 2 === 0) {
+        while (fn % 2 === 0 && fn !== 0) {
+          fn = Math.floor(fn / 2);
+          sn = Math.floor(sn / 2);
+        }
+      }
+    } else {
+      r = nodeHash(r, p);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && r.equals(root);
+}
