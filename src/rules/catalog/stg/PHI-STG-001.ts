@@ -1,5 +1,6 @@
 import { sameText } from '../../../core/path.js';
 import { defineRule } from '../../define.js';
+import { set } from '../fixes.js';
 import {
   AZURERM_STORAGE_ACCOUNT,
   checkBoolean,
@@ -56,6 +57,13 @@ export default defineRule({
       `controls.md A7; ${STORAGE_PAYLOAD} (no allowBlobPublicAccess key)`,
     ],
   },
+  fix: () => [
+    set(
+      'properties.allowBlobPublicAccess',
+      false,
+      'anonymous reads of every container stop at once: check StorageBlobLogs for legitimate anonymous callers first',
+    ),
+  ],
   check(account, { read, inventory }) {
     const access = read(account, 'properties.allowBlobPublicAccess');
     const outcome = checkBoolean(access, {

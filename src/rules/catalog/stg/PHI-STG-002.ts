@@ -1,6 +1,7 @@
 import { asBoolean, sameText } from '../../../core/path.js';
 import type { Outcome } from '../../../core/types.js';
 import { defineRule, fail, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { accountOfContainer, BLOB_CONTAINER, describeValue, STORAGE_SWAGGER } from './shared.js';
 
 const LEVELS: Record<string, string> = {
@@ -49,6 +50,7 @@ export default defineRule({
       'KICS arm/storage_blob_service_container_with_public_access (corpus/kics)',
     ],
   },
+  fix: () => [set('properties.publicAccess', 'None', 'anonymous clients of this container get 404/409 at once')],
   check(container, { read, inventory }): Outcome {
     const level = read(container, 'properties.publicAccess');
     if (level.state === 'unknown') return unknown(level);

@@ -1,4 +1,5 @@
 import { defineRule } from '../../define.js';
+import { set } from '../fixes.js';
 import { AZURERM_STORAGE_ACCOUNT, checkBoolean, STORAGE_ACCOUNT, STORAGE_PAYLOAD, STORAGE_SWAGGER } from './shared.js';
 
 export default defineRule({
@@ -48,6 +49,7 @@ export default defineRule({
       `controls.md A5; ${STORAGE_PAYLOAD} (supportsHttpsTrafficOnly false)`,
     ],
   },
+  fix: () => [set('properties.supportsHttpsTrafficOnly', true, 'HTTP clients are refused at once')],
   check(account, { read }) {
     return checkBoolean(read(account, 'properties.supportsHttpsTrafficOnly'), {
       compliant: true,

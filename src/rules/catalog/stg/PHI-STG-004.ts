@@ -1,4 +1,5 @@
 import { defineRule, fail, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { AZURERM_STORAGE_ACCOUNT, describeValue, STORAGE_ACCOUNT, STORAGE_PAYLOAD, STORAGE_SWAGGER } from './shared.js';
 
 /** `TLS1_2`, `1.2` and the number 1.2 name the same version (rules.yaml conventions.comparisons). */
@@ -49,6 +50,7 @@ export default defineRule({
       `controls.md A6; ${STORAGE_PAYLOAD} (no minimumTlsVersion key)`,
     ],
   },
+  fix: () => [set('properties.minimumTlsVersion', 'TLS1_2', 'clients limited to TLS 1.0/1.1 can no longer connect')],
   check(account, { read }) {
     const tls = read(account, 'properties.minimumTlsVersion');
     if (tls.state === 'unknown') return unknown(tls);

@@ -2,7 +2,17 @@ import type { Inventory } from '../../../core/inventory.js';
 import { parentId } from '../../../core/inventory.js';
 import { getKey, isObject, lookup, sameText, toPlain } from '../../../core/path.js';
 import { type Outcome, type Resource, type SourceLocation, Unresolved, type Value } from '../../../core/types.js';
-import { defineRule, fail, failAt, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import {
+  defineRule,
+  type FixStep,
+  fail,
+  failAt,
+  type PathRead,
+  pass,
+  type RuleContext,
+  unknown,
+} from '../../define.js';
+import { manual, remove, set } from '../fixes.js';
 import {
   AZURERM_STORAGE_ACCOUNT,
   describeValue,
@@ -186,6 +196,36 @@ export default defineRule({
       `controls.md A8-A9; ${STORAGE_PAYLOAD} (defaultAction Allow, no publicNetworkAccess key)`,
       'KICS arm/default_azure_storage_account_network_access_is_too_permissive, arm/storage_account_allows_network_default_access (corpus/kics)',
     ],
+  },
+  fix(account, { path }) {
+    if (path === 'properties.publicNetworkAccess') {
+      return [
+        manual(
+          'publicNetworkAccess is SecuredByPerimeter and a perimeter inbound access rule admits 0.0.0.0/0: narrow that access rule to the client ranges that need the account (the perimeter profile may serve other resources, so its owner decides).',
+        ),
+      ];
+    }
+    const steps: FixStep[] = [];
+    for (const list of ['ipRules', 'ipv6Rules']) {
+      const rules = lookup(account, `properties.networkAcls.${list}`);
+      if (rules.kind !== 'present' || !Array.isArray(rules.value)) continue;
+      rules.value.forEach((rule, index) => {
+        if (isObject(rule) && isWholeInternet(getKey(rule, 'value'))) {
+          steps.push(remove(`properties.networkAcls.${list}.${index}`, 'an allow-all /0 firewall rule'));
+        }
+      });
+    }
+    const action = lookup(account, 'properties.networkAcls.defaultAction');
+    if (!(action.kind === 'present' && sameText(action.value, 'Deny'))) {
+      steps.push(
+        set(
+          'properties.networkAcls.defaultAction',
+          'Deny',
+          'clients outside ipRules/virtualNetworkRules/private endpoints lose access: add them first (trusted Azure services keep the bypass)',
+        ),
+      );
+    }
+    return steps;
   },
   check(account, { read, inventory }) {
     const access = read(account, 'properties.publicNetworkAccess');

@@ -2,6 +2,7 @@ import { type Inventory, type PrivateEndpointLink, privateEndpointLinks } from '
 import { containsUnresolved, lookupIn, sameText } from '../../../core/path.js';
 import { LIVE_ORIGINS, type Outcome, type Resource, Unresolved, type Value } from '../../../core/types.js';
 import { defineRule, failAt, notApplicable, pass, unknown } from '../../define.js';
+import { privateEndpoint } from '../fixes.js';
 import { describeValue, idsEqual, STORAGE_ACCOUNT, STORAGE_PAYLOAD, STORAGE_SWAGGER } from './shared.js';
 
 const PRIVATE_ENDPOINT = 'Microsoft.Network/privateEndpoints';
@@ -163,6 +164,7 @@ export default defineRule({
       `controls.md A11 and B5; ${STORAGE_PAYLOAD} (no privateEndpointConnections)`,
     ],
   },
+  fix: () => [privateEndpoint('blob', 'privatelink.blob.core.windows.net')],
   check(resource, { read, inventory }) {
     if (!sameText(resource.type, STORAGE_ACCOUNT)) {
       return notApplicable('private endpoints are evaluated through the storage account they target');

@@ -1,5 +1,6 @@
 import { sameText } from '../../../core/path.js';
 import { defineRule, fail, type PathRead, pass, unknown } from '../../define.js';
+import { customerManagedKey, leafName } from '../fixes.js';
 import { AZURERM_STORAGE_ACCOUNT, describeValue, STORAGE_ACCOUNT, STORAGE_PAYLOAD, STORAGE_SWAGGER } from './shared.js';
 
 /** Presence test: an unresolved expression still names a vault/key (rules.yaml conventions.unresolvable). */
@@ -54,6 +55,7 @@ export default defineRule({
       `controls.md A1-A3; ${STORAGE_PAYLOAD} (keySource Microsoft.Storage)`,
     ],
   },
+  fix: (account) => [customerManagedKey('storage-account', `cmk-${leafName(account.name)}`)],
   check(account, { read }) {
     const source = read(account, 'properties.encryption.keySource');
     if (source.state === 'unknown') return unknown(source);

@@ -1,4 +1,5 @@
 import { defineRule } from '../../define.js';
+import { manual } from '../fixes.js';
 import { AZURERM_STORAGE_ACCOUNT, checkBoolean, STORAGE_ACCOUNT, STORAGE_PAYLOAD, STORAGE_SWAGGER } from './shared.js';
 
 export default defineRule({
@@ -37,6 +38,11 @@ export default defineRule({
       `controls.md A4; ${STORAGE_PAYLOAD} (no requireInfrastructureEncryption key)`,
     ],
   },
+  fix: () => [
+    manual(
+      'Infrastructure encryption can only be chosen when an account is created: create a new account with requireInfrastructureEncryption true (and a customer-managed key, PHI-STG-007), copy the data (AzCopy or object replication), cut clients over, then delete this account. Decide the migration window and whether double encryption is required for this data.',
+    ),
+  ],
   check(account, { read }) {
     return checkBoolean(read(account, 'properties.encryption.requireInfrastructureEncryption'), {
       compliant: true,

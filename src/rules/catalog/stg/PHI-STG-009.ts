@@ -1,4 +1,5 @@
 import { defineRule } from '../../define.js';
+import { set } from '../fixes.js';
 import { AZURERM_STORAGE_ACCOUNT, checkBoolean, STORAGE_ACCOUNT, STORAGE_PAYLOAD, STORAGE_SWAGGER } from './shared.js';
 
 export default defineRule({
@@ -43,6 +44,13 @@ export default defineRule({
       `controls.md A12; ${STORAGE_PAYLOAD} (no allowSharedKeyAccess key)`,
     ],
   },
+  fix: () => [
+    set(
+      'properties.allowSharedKeyAccess',
+      false,
+      'account-key and service-SAS clients fail at once (user-delegation SAS keeps working); move them to Entra ID first',
+    ),
+  ],
   check(account, { read }) {
     return checkBoolean(read(account, 'properties.allowSharedKeyAccess'), {
       compliant: false,
