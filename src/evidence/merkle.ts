@@ -87,3 +87,55 @@ export function verifyInclusion(
   }
   return sn === 0 && r.equals(root);
 }
+
+/** RFC 6962 section 2.1.2 PROOF(m, D[n]): proves the tree of the first m leaves is a prefix of the tree of n. */
+export function consistencyProof(first: number, second: number, leaves: readonly Buffer[]): Buffer[] {
+  if (!Number.isInteger(first) || first < 1 || first > second || second > leaves.length) {
+    throw new RangeError(`no consistency proof from ${first} to ${second}`);
+  }
+  const subproof = (m: number, from: number, n: number, complete: boolean): Buffer[] => {
+    if (m === n) return complete ? [] : [rootFromLeaves(leaves.slice(from, from + n))];
+    const k = splitPoint(n);
+    if (m <= k) return [...subproof(m, from, k, complete), rootFromLeaves(leaves.slice(from + k, from + n))];
+    return [...subproof(m - k, from + k, n - k, false), rootFromLeaves(leaves.slice(from, from + k))];
+  };
+  return subproof(first, 0, second, true);
+}
+
+/** RFC 9162 section 2.1.4.2: checks that firstRoot (size first) is a prefix of secondRoot (size second). */
+export function verifyConsistency(
+  first: number,
+  second: number,
+  firstRoot: Buffer,
+  secondRoot: Buffer,
+  proof: readonly Buffer[],
+): boolean {
+  if (first < 1 || first > second) return false;
+  if (first === second) return proof.length === 0 && firstRoot.equals(secondRoot);
+  const path = (first & (first - 1)) === 0 ? [firstRoot, ...proof] : [...proof];
+  if (path.length === 0) return false;
+  let fn = first - 1;
+  let sn = second - 1;
+  while (fn % 2 === 1) {
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  let fr = path[0];
+  let sr = path[0];
+  for (const c of path.slice(1)) {
+    if (sn === 0) return false;
+    if (fn % 2 === 1 || fn === sn) {
+      fr = nodeHash(c, fr);
+      sr = nodeHash(c, sr);
+      while (fn % 2 === 0 && fn !== 0) {
+        fn = Math.floor(fn / 2);
+        sn = Math.floor(sn / 2);
+      }
+    } else {
+      sr = nodeHash(sr, c);
+    }
+    fn = Math.floor(fn / 2);
+    sn = Math.floor(sn / 2);
+  }
+  return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
+}

@@ -1,7 +1,15 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
-import { inclusionProof, leafHash, merkleRoot, nodeHash, verifyInclusion } from '../../src/evidence/merkle.js';
+import {
+  consistencyProof,
+  inclusionProof,
+  leafHash,
+  merkleRoot,
+  nodeHash,
+  verifyConsistency,
+  verifyInclusion,
+} from '../../src/evidence/merkle.js';
 
 const sha = (...parts: Buffer[]) => {
   const hash = createHash('sha256');
@@ -76,5 +84,33 @@ describe('RFC 6962 Merkle tree', () => {
     const leaves = entries.map((e) => leafHash(e));
     assert.throws(() => inclusionProof(5, 5, leaves), RangeError);
     assert.throws(() => inclusionProof(-1, 5, leaves), RangeError);
+  });
+
+  it('builds and verifies consistency proofs for every 1 <= m <= n <= 40', () => {
+    const leaves = entries.map((e) => leafHash(e));
+    for (let n = 1; n <= 40; n++) {
+      const second = referenceRoot(entries.slice(0, n));
+      for (let m = 1; m <= n; m++) {
+        const first = referenceRoot(entries.slice(0, m));
+        const proof = consistencyProof(m, n, leaves);
+        assert.ok(verifyConsistency(m, n, first, second, proof), `consistency ${m} -> ${n}`);
+        if (m < n) {
+          assert.ok(!verifyConsistency(m, n, referenceRoot(entries.slice(1, m + 1)), second, proof), `forged ${m}`);
+          assert.ok(!verifyConsistency(m, n, first, referenceRoot(entries.slice(1, n + 1)), proof), `other ${n}`);
+        }
+      }
+    }
+  });
+
+  it('rejects a consistency proof whose history was rewritten', () => {
+    const leaves = entries.map((e) => leafHash(e));
+    const rewritten = [...entries.slice(0, 5), 'changed', ...entries.slice(6, 30)];
+    const proof = consistencyProof(
+      10,
+      30,
+      rewritten.map((e) => leafHash(e)),
+    );
+    assert.ok(!verifyConsistency(10, 30, merkleRoot(entries.slice(0, 10)), merkleRoot(rewritten), proof));
+    assert.throws(() => consistencyProof(0, 3, leaves), RangeError);
   });
 });
