@@ -1,5 +1,5 @@
 import { defineRule } from '../../define.js';
-import { checkNsgResource, NSG_TYPE, SECURITY_RULE_TYPE } from './nsg.js';
+import { checkNsgResource, denySecurityRule, NSG_TYPE, SECURITY_RULE_TYPE } from './nsg.js';
 import { type PortTarget, parsePortTarget } from './ports.js';
 import { CHECKOV_NSG, CONTROLS_B1, NSG_SWAGGER } from './refs.js';
 
@@ -52,6 +52,7 @@ export default defineRule({
       'payloads/nsg_get_2025-07-01.json (rule1: * -> port 80, not a finding)',
     ],
   },
+  fix: (_resource, { path }) => denySecurityRule(path, 'the database ports'),
   check(resource, context) {
     return checkNsgResource(resource, context, {
       targets: context.config.network.dbPorts.map(parsePortTarget).filter((t): t is PortTarget => t !== undefined),

@@ -1,5 +1,5 @@
 import { defineRule } from '../../define.js';
-import { checkNsgResource, NSG_TYPE, SECURITY_RULE_TYPE } from './nsg.js';
+import { checkNsgResource, denySecurityRule, NSG_TYPE, SECURITY_RULE_TYPE } from './nsg.js';
 import { CHECKOV_NSG, CONTROLS_B1, NSG_SWAGGER } from './refs.js';
 
 const SSH = [{ text: '22', ranges: [{ from: 22, to: 22 }], protocol: 'tcp' as const }];
@@ -53,6 +53,7 @@ export default defineRule({
       'payloads/nsg_get_2025-07-01.json (rule1: * -> port 80, not a finding)',
     ],
   },
+  fix: (_resource, { path }) => denySecurityRule(path, 'SSH'),
   check(resource, context) {
     return checkNsgResource(resource, context, {
       targets: SSH,

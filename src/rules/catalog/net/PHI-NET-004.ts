@@ -1,5 +1,6 @@
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, notApplicable, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { deleteResource } from '../fixes.js';
 import { isType, publicAccessOff, SQL_IPV6_FIREWALL_RULE, vnetInjected } from './db.js';
 import { IPV4_MAX, IPV6_MAX, parseIPv4, parseIPv6 } from './ip.js';
 import { MYSQL_FLEXIBLE_SWAGGER, PG_FLEXIBLE_SWAGGER, SQL_SWAGGER } from './refs.js';
@@ -67,6 +68,11 @@ export default defineRule({
       'payloads/sql_firewall_rules_list_2023-08-01.json (single addresses and 0.0.0.0-0.0.0.0: no NET-004 finding)',
     ],
   },
+  fix: () => [
+    deleteResource(
+      'every internet client of this rule loses access at once: add named client IPs or a private endpoint (PHI-NET-008) first, then rotate the database credentials and review the audit logs for foreign client IPs',
+    ),
+  ],
   check(rule, context) {
     const ipv6 = isType(rule, SQL_IPV6_FIREWALL_RULE);
     const server = context.inventory.related(rule, 'parent')[0];

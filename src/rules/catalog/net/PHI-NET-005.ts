@@ -1,5 +1,6 @@
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { deleteResource, remove, set } from '../fixes.js';
 import { COSMOS, isType, publicAccessOff } from './db.js';
 import { parseIPv4 } from './ip.js';
 import { COSMOS_SWAGGER, SQL_SWAGGER } from './refs.js';
@@ -110,6 +111,19 @@ export default defineRule({
       'controls.md B2 (Firewall: all Azure), B3 ("All Azure DCs"), B4',
       'payloads/sql_firewall_rules_list_2023-08-01.json (firewallrulecrudtest-2304 is 0.0.0.0 - 0.0.0.0)',
     ],
+  },
+  fix(resource, { path, actual }) {
+    const note =
+      'Azure services that relied on the all-Azure rule (Data Factory, Functions without VNet integration, Power BI) need a private endpoint, VNet integration or explicit egress IPs first';
+    if (!isType(resource, COSMOS)) return [deleteResource(note)];
+    if (path === 'properties.ipRangeFilter' && typeof actual === 'string') {
+      const kept = actual
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && item !== '0.0.0.0');
+      return [set(path, kept.join(','), note)];
+    }
+    return [remove(path.replace(/\.ipAddressOrRange$/, ''), note)];
   },
   check(resource, context) {
     return isType(resource, COSMOS) ? checkCosmos(resource, context) : checkFirewallRule(resource, context);

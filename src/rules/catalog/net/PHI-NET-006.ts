@@ -1,5 +1,6 @@
 import { asBoolean } from '../../../core/path.js';
 import { defineRule, fail, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { isType, publicAccessPath, SQL_MANAGED_INSTANCE, vnetInjected } from './db.js';
 import { COSMOS_SWAGGER, MYSQL_FLEXIBLE_SWAGGER, PG_FLEXIBLE_SWAGGER, SQL_SWAGGER } from './refs.js';
 
@@ -79,6 +80,12 @@ export default defineRule({
       'Azure Policy 1b8ca024, 797b37f7, 5e1de0e3, c9299215, b52376f7, d9844e8a (publicNetworkAccess notEquals Disabled)',
       'controls.md B2, B3, B4; payloads sql_server_get_2025-01-01.json (Enabled), cosmosdb_account_get_2025-10-15.json (absent), postgresql_flexible_server_get_2025-08-01.json and mysql_flexible_server_get_2024-12-30.json (network.publicNetworkAccess Enabled)',
     ],
+  },
+  fix(server, { path }) {
+    const note =
+      'clients must already reach the server through a private endpoint (PHI-NET-008) or VNet integration: public clients lose access at once';
+    if (isType(server, SQL_MANAGED_INSTANCE)) return [set(path, false, note)];
+    return [set(path, 'Disabled', note)];
   },
   check(server, context) {
     const { read } = context;

@@ -1,6 +1,7 @@
 import { asBoolean } from '../../../core/path.js';
 import type { Outcome } from '../../../core/types.js';
 import { defineRule, fail, type PathRead, pass, unknown } from '../../define.js';
+import { remove, set } from '../fixes.js';
 import { approvedPrivateEndpoint, COSMOS } from './db.js';
 import { COSMOS_SWAGGER } from './refs.js';
 import { type Blocker, blockerMessage, blockerOf, isBlocker, or, type Tri } from './tri.js';
@@ -53,6 +54,25 @@ export default defineRule({
       'controls.md B3 (Firewall present), B5',
       'payloads/cosmosdb_account_get_2025-10-15.json (no firewall, but an Approved private endpoint connection: pass)',
     ],
+  },
+  fix(_account, { path, actual }) {
+    if (path === 'properties.ipRangeFilter' && typeof actual === 'string') {
+      const kept = actual
+        .split(',')
+        .map((item) => item.trim())
+        .filter((item) => item !== '' && !coversEverything(item));
+      return [set(path, kept.join(','), 'a /0 entry admits the whole internet')];
+    }
+    if (/^properties\.ipRules\.\d+\.ipAddressOrRange$/.test(path)) {
+      return [remove(path.replace(/\.ipAddressOrRange$/, ''), 'a /0 entry admits the whole internet')];
+    }
+    return [
+      set(
+        'properties.publicNetworkAccess',
+        'Disabled',
+        'clients must reach the account through a private endpoint (PHI-NET-008); to keep some public clients, list their addresses in ipRules instead',
+      ),
+    ];
   },
   check(account, context) {
     const { read } = context;

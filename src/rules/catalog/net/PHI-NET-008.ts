@@ -1,5 +1,6 @@
 import { defineRule, failAt, notApplicable, pass, unknown } from '../../define.js';
-import { approvedPrivateEndpoint, isType, publicAccessOff, vnetInjected } from './db.js';
+import { privateEndpoint } from '../fixes.js';
+import { approvedPrivateEndpoint, isType, privateLinkTarget, publicAccessOff, vnetInjected } from './db.js';
 import { COSMOS_SWAGGER, MYSQL_FLEXIBLE_SWAGGER, PG_FLEXIBLE_SWAGGER, SQL_SWAGGER } from './refs.js';
 import { blockerMessage } from './tri.js';
 
@@ -74,6 +75,10 @@ export default defineRule({
       'Azure Policy 7698e800, 58440f8a, 5375a5bb',
       'payloads: sql_server_get_2025-01-01.json and cosmosdb_account_get_2025-10-15.json (Approved: pass), postgresql_flexible_server_get_2025-08-01.json (privateEndpointConnections []: fail), mysql_flexible_server_get_2024-12-30.json (none: fail)',
     ],
+  },
+  fix(resource) {
+    const [groupId, zone] = privateLinkTarget(resource);
+    return [privateEndpoint(groupId, zone)];
   },
   check(resource, context) {
     if (isType(resource, PRIVATE_ENDPOINT)) {

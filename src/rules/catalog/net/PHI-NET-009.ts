@@ -1,5 +1,6 @@
 import type { Resource } from '../../../core/types.js';
 import { defineRule, fail, notApplicable, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { isType } from './db.js';
 import { SQL_SWAGGER } from './refs.js';
 import { absentBlocker, blockerMessage } from './tri.js';
@@ -52,6 +53,7 @@ export default defineRule({
       'learn.microsoft.com/azure/azure-sql/database/transparent-data-encryption-tde-overview ("enabled by default" for new databases)',
     ],
   },
+  fix: (_tde, { path }) => [set(path, 'Enabled', 'an online background encryption scan; no downtime')],
   check(resource, context) {
     if (databaseName(resource).toLowerCase() === 'master') {
       return notApplicable('the master system database is excluded');

@@ -9,6 +9,7 @@ import {
   type RuleContext,
   unknown,
 } from '../../define.js';
+import { customerManagedKey, leafName, manual } from '../fixes.js';
 import { COSMOS, isFlexible, isType, MYSQL_SINGLE, PG_SINGLE, SQL_SERVER } from './db.js';
 import { COSMOS_SWAGGER, MYSQL_FLEXIBLE_SWAGGER, PG_FLEXIBLE_SWAGGER, SQL_SWAGGER } from './refs.js';
 import { absentBlocker, blockerMessage } from './tri.js';
@@ -189,6 +190,24 @@ export default defineRule({
       'Azure Policy 0a370ff3, ac01ad65, 1f905d99, 83cef61d, 18adea5e',
       'controls.md B3 (keyVaultKeyUri); payloads postgresql_flexible_server_get_2025-08-01.json (SystemManaged: fail), mysql_flexible_server_get_2024-12-30.json (no dataEncryption: fail), cosmosdb_account_get_2025-10-15.json (no keyVaultKeyUri: fail)',
     ],
+  },
+  fix(resource) {
+    if (isType(resource, PROTECTOR) || isType(resource, SQL_SERVER)) {
+      const server = resource.name.split('/')[0];
+      return [customerManagedKey('sql-server', `tde-${server}`)];
+    }
+    if (isType(resource, PG_SINGLE) || isType(resource, MYSQL_SINGLE)) {
+      return [
+        manual(
+          `Single Server is retired: migrate ${leafName(resource.name)} to a flexible server created with dataEncryption type AzureKeyVault (a customer-managed key), then cut clients over. Decide the migration window.`,
+        ),
+      ];
+    }
+    return [
+      manual(
+        `A customer-managed key can only be chosen when ${leafName(resource.name)} is created (${resource.type}): create a new one with the key (Cosmos DB keyVaultKeyUri, flexible server dataEncryption), migrate the data and cut clients over. Decide whether the migration is warranted for this data.`,
+      ),
+    ];
   },
   check(resource, context) {
     if (isType(resource, PROTECTOR)) return checkProtector(resource, context);

@@ -167,3 +167,16 @@ function linkVerdict(link: PrivateEndpointLink, wanted: readonly string[], conte
   }
   return { state: 'approved', path: link.path, evidence: `private endpoint ${endpoint.name} (${link.path})` };
 }
+
+/** The private link sub-resource and privatelink DNS zone a fix gives a database (controls.md B5). */
+export function privateLinkTarget(resource: Resource): [groupId: string, zone: string] {
+  if (isType(resource, SQL_SERVER)) return ['sqlServer', 'privatelink.database.windows.net'];
+  if (isType(resource, COSMOS)) {
+    return typeof resource.kind === 'string' && resource.kind.toLowerCase() === 'mongodb'
+      ? ['MongoDB', 'privatelink.mongo.cosmos.azure.com']
+      : ['Sql', 'privatelink.documents.azure.com'];
+  }
+  if (isType(resource, PG_FLEXIBLE)) return ['postgresqlServer', 'privatelink.postgres.database.azure.com'];
+  if (isType(resource, PG_SINGLE)) return ['postgresqlServer', 'privatelink.postgres.database.azure.com'];
+  return ['mysqlServer', 'privatelink.mysql.database.azure.com'];
+}

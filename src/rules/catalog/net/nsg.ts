@@ -4,7 +4,8 @@
 import { type Inventory, parentId } from '../../../core/inventory.js';
 import { isObject, lookupIn } from '../../../core/path.js';
 import { LIVE_ORIGINS, type Outcome, type Resource, type Value } from '../../../core/types.js';
-import { fail, notApplicable, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { type FixStep, fail, notApplicable, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { internetKind, kindCovered } from './ip.js';
 import {
   describePorts,
@@ -387,4 +388,22 @@ export function checkNsgResource(resource: Resource, context: RuleContext, check
     : undefined;
   const outcomes = evaluate([self], peers, nsg, check, context, unreadPeers);
   return outcomes.length > 0 ? outcomes : [pass('properties')];
+}
+
+/**
+ * The fix of an NSG finding: the security rule whose source admits the internet is set to Deny. The finding's path
+ * names one of the rule's source fields, so the rule's own properties object is the path before it.
+ */
+export function denySecurityRule(path: string, what: string): FixStep[] {
+  const base = path.replace(
+    /\.(sourceAddressPrefix|sourceAddressPrefixes(\.\d+)?|sourceApplicationSecurityGroups)$/i,
+    '',
+  );
+  return [
+    set(
+      `${base}.access`,
+      'Deny',
+      `every port this rule names is denied from its sources, not only ${what}: give legitimate clients a narrower Allow rule (named source ranges, Azure Bastion or JIT) first`,
+    ),
+  ];
 }
