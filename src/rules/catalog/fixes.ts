@@ -17,7 +17,8 @@
 //   resource-lock            { level, notes }
 import type { Config } from '../../core/config.js';
 import type { Value, ValueObject } from '../../core/types.js';
-import type { FixStep } from '../define.js';
+import { DEFAULTS, readWithDefaults } from '../defaults.js';
+import type { FixContext, FixStep, RuleContext } from '../define.js';
 
 export function set(path: string, value: Value, note?: string): FixStep {
   return note === undefined ? { kind: 'set', path, value } : { kind: 'set', path, value, note };
@@ -142,4 +143,17 @@ export function lifecyclePolicy(rules: ValueObject[]): FixStep {
 /** The last segment of a resource name (`sa/default/c` -> `c`), for names of resources a fix adds. */
 export function leafName(name: string): string {
   return name.split('/').pop() ?? name;
+}
+
+/**
+ * The reads a check makes, for a fix that must look at related resources the way the check did. Classification is
+ * not re-run: the finding being fixed already decided the subject is in scope.
+ */
+export function ruleContext(context: FixContext): RuleContext {
+  return {
+    read: (resource, path) => readWithDefaults(resource, path, DEFAULTS),
+    inventory: context.inventory,
+    config: context.config,
+    isPhi: () => true,
+  };
 }

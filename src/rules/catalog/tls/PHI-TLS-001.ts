@@ -1,7 +1,15 @@
-import { asBoolean, getKey, isObject, locate } from '../../../core/path.js';
-import { LIVE_ORIGINS, type Outcome, type Resource, Unresolved, type Value } from '../../../core/types.js';
+import { asBoolean, getKey, isObject, locate, lookup } from '../../../core/path.js';
+import {
+  LIVE_ORIGINS,
+  type Outcome,
+  type Resource,
+  Unresolved,
+  type Value,
+  type ValueObject,
+} from '../../../core/types.js';
 import { APIM_LEGACY_PROTOCOL_KEYS, apimLegacyProtocolDefault } from '../../defaults/tls.js';
 import { defineRule, fail, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { APIM, APIM_PAYLOAD, APIM_SWAGGER, describeValue } from './shared.js';
 
 const CUSTOM_PROPERTIES = 'properties.customProperties';
@@ -81,6 +89,24 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm website/docs/r/api_management.html.markdown security { frontend_tls10_enabled, ... } (default false)',
       `${APIM_PAYLOAD} (every key "false": pass)`,
     ],
+  },
+  fix(service) {
+    // The whole map, as issue 6 and controls.md D1 require: API Management resets every customProperties key a PUT or
+    // PATCH omits (Http2 included), so setting only the legacy keys would silently re-enable others.
+    const current = lookup(service, CUSTOM_PROPERTIES);
+    const map: ValueObject = current.kind === 'present' && isObject(current.value) ? { ...current.value } : {};
+    for (const key of APIM_LEGACY_PROTOCOL_KEYS) {
+      const existing = Object.keys(map).find((name) => name.toLowerCase() === key.toLowerCase());
+      if (existing !== undefined) delete map[existing];
+      map[key] = 'False';
+    }
+    return [
+      set(
+        CUSTOM_PROPERTIES,
+        map,
+        'the gateway restarts (15-45 minutes on classic tiers) and clients limited to TLS 1.0/1.1, SSL 3.0 or 3DES can no longer connect',
+      ),
+    ];
   },
   check(service, context) {
     const map = context.read(service, CUSTOM_PROPERTIES);

@@ -1,6 +1,7 @@
-import { containsUnresolved } from '../../../core/path.js';
+import { containsUnresolved, lookup } from '../../../core/path.js';
 import type { Outcome } from '../../../core/types.js';
 import { defineRule, fail, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { APIM_API, APIM_SWAGGER, describeValue, shortName } from './shared.js';
 
 const PLAIN = new Set(['http', 'ws']);
@@ -45,6 +46,27 @@ export default defineRule({
       'controls.md D1 (APIs: properties.protocols must not contain http)',
       'hashicorp/terraform-provider-azurerm website/docs/r/api_management_api.html.markdown (protocols, service_url)',
     ],
+  },
+  fix(api, { path, actual }) {
+    if (path === 'properties.serviceUrl' && typeof actual === 'string') {
+      return [
+        set(
+          path,
+          actual.trim().replace(/^http:\/\//i, 'https://'),
+          'the backend must serve HTTPS on this host with a certificate API Management trusts',
+        ),
+      ];
+    }
+    const current = lookup(api, 'properties.protocols');
+    const list = current.kind === 'present' && Array.isArray(current.value) ? current.value : [];
+    const secure = new Set<string>(['https']);
+    for (const protocol of list) {
+      if (typeof protocol === 'string' && protocol.toLowerCase() === 'ws') secure.add('wss');
+      if (typeof protocol === 'string' && protocol.toLowerCase() === 'wss') secure.add('wss');
+    }
+    return [
+      set('properties.protocols', [...secure], 'plain HTTP callers get errors at once: check the gateway logs first'),
+    ];
   },
   check(api, { read }) {
     const outcomes: Outcome[] = [];

@@ -2,6 +2,7 @@ import { parentId } from '../../../core/inventory.js';
 import { asBoolean } from '../../../core/path.js';
 import { LIVE_ORIGINS, type Resource, type SourceLocation } from '../../../core/types.js';
 import { defineRule, failAt, notApplicable, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { manual, ruleContext, set } from '../fixes.js';
 import { scanPolicy, VALIDATORS } from './apim-policy.js';
 import { APIM_API, APIM_SWAGGER, ancestorId, isType, sameId, shortName } from './shared.js';
 
@@ -281,6 +282,25 @@ export default defineRule({
       'learn.microsoft.com/azure/api-management/api-management-howto-policies (policy scopes, `<base />`), validate-jwt-policy, validate-azure-ad-token-policy, validate-client-certificate-policy, policy-fragments',
       'Azure Policy 8ac833bd-f505-48d5-887e-c993a1d3eea0 (related)',
     ],
+  },
+  fix(api, fixContext) {
+    const context = ruleContext(fixContext);
+    const service = ancestorId(api.id, 1) ?? '';
+    const { openProduct } = access(api, service, context);
+    if (openProduct) {
+      return [
+        manual(
+          `Product '${shortName(openProduct)}' is open (subscriptionRequired false), so API '${shortName(api)}' takes calls without a key: set subscriptionRequired true on the product (every API in it then needs a key), or add validate-azure-ad-token / validate-jwt to the inbound policy of this API. Decide which callers must keep working and how they authenticate.`,
+        ),
+      ];
+    }
+    return [
+      set(
+        'properties.subscriptionRequired',
+        true,
+        'anonymous callers are refused at once: issue subscription keys first; for PHI also add validate-azure-ad-token to the inbound policy (a key is a shared secret)',
+      ),
+    ];
   },
   check(resource, context) {
     if (!isType(resource, APIM_API))

@@ -1,6 +1,7 @@
 import { asBoolean, sameText } from '../../../core/path.js';
 import type { Outcome } from '../../../core/types.js';
 import { defineRule, fail, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { APIM_BACKEND, APIM_SWAGGER, describeValue, shortName } from './shared.js';
 
 const VALIDATIONS = [
@@ -49,6 +50,20 @@ export default defineRule({
       'Azure Policy 92bb331d-ac71-416a-8c91-02f2cb734ce4 (Audit, Disabled, Deny)',
       'hashicorp/terraform-provider-azurerm website/docs/r/api_management_backend.html.markdown (url, protocol, tls)',
     ],
+  },
+  fix(_backend, { path, actual }) {
+    if (path === 'properties.url' && typeof actual === 'string') {
+      return [
+        set(
+          path,
+          actual.trim().replace(/^http:\/\//i, 'https://'),
+          'the backend must serve HTTPS on this host with a certificate API Management trusts',
+        ),
+      ];
+    }
+    return [
+      set(path, true, 'the backend certificate must chain to a CA API Management trusts and match the host name'),
+    ];
   },
   check(backend, { read }) {
     const failures: Outcome[] = [];

@@ -1,5 +1,6 @@
 import { asBoolean } from '../../../core/path.js';
 import { defineRule, fail, notApplicable, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { describeValue, shortName, WEB_PAYLOAD, WEB_SWAGGER, WEB_TYPES } from './shared.js';
 import { isSiteOrSlot } from './web.js';
 
@@ -54,6 +55,9 @@ export default defineRule({
       `controls.md D2; ${WEB_PAYLOAD} (httpsOnly false: fail)`,
     ],
   },
+  fix: (_resource, { path }) => [
+    set(path, true, 'HTTP requests are redirected (301): clients that do not follow redirects need https URLs'),
+  ],
   check(resource, { read }) {
     if (isSiteOrSlot(resource)) {
       const httpsOnly = read(resource, 'properties.httpsOnly');

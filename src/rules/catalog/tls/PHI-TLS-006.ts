@@ -10,7 +10,7 @@ import {
   WEB_SWAGGER,
   WEB_TYPES,
 } from './shared.js';
-import { appName, readSiteSetting, subjectOf } from './web.js';
+import { appName, readSiteSetting, subjectOf, webSetting } from './web.js';
 
 export default defineRule({
   id: 'PHI-TLS-006',
@@ -64,6 +64,8 @@ export default defineRule({
       `controls.md D2; ${WEB_PAYLOAD} (siteConfig.minTlsVersion 1.2: pass)`,
     ],
   },
+  fix: (resource, { path }) =>
+    webSetting(resource, path, '1.2', 'clients limited to TLS 1.0/1.1 can no longer connect'),
   check(resource, context) {
     const subject = subjectOf(resource, context);
     if ('skip' in subject) return subject.skip;

@@ -12,7 +12,7 @@ import {
   WEB_SWAGGER,
   WEB_TYPES,
 } from './shared.js';
-import { appName, readSiteSetting, subjectOf } from './web.js';
+import { appName, readSiteSetting, subjectOf, webSetting } from './web.js';
 
 const COMPLIANT = ['disabled', 'ftpsonly'];
 const SITE_CREDENTIALS = 'Microsoft.Web/sites/basicPublishingCredentialsPolicies';
@@ -71,6 +71,8 @@ export default defineRule({
       `controls.md D2; ${WEB_PAYLOAD} (ftpsState AllAllowed: fail)`,
     ],
   },
+  fix: (resource, { path }) =>
+    webSetting(resource, path, 'Disabled', 'deployments over FTP stop: switch them to zip deploy or run-from-package'),
   check(resource, context) {
     const subject = subjectOf(resource, context);
     if ('skip' in subject) return subject.skip;

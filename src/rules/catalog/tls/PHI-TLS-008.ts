@@ -1,9 +1,12 @@
 import { containsUnresolved, getKey, isObject, lookupIn } from '../../../core/path.js';
 import { LIVE_ORIGINS, type Outcome, type Resource, type Value } from '../../../core/types.js';
 import { defineRule, fail, failAt, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { describeValue } from './shared.js';
 
 const GATEWAY = 'Microsoft.Network/applicationGateways';
+/** The predefined policy the remediation recommends (TLS 1.2 minimum, no CBC-SHA1 or 3DES suites). */
+const RECOMMENDED_POLICY = 'AppGwSslPolicy20220101';
 const STRONG_PREDEFINED = ['appgwsslpolicy20170401s', 'appgwsslpolicy20220101', 'appgwsslpolicy20220101s'];
 const STRONG_MIN = ['tlsv1_2', 'tlsv1_3'];
 const WEAK_CIPHER = /3DES|RC4|NULL/i;
@@ -127,6 +130,16 @@ export default defineRule({
       'controls.md D3',
       'hashicorp/terraform-provider-azurerm website/docs/r/application_gateway.html.markdown ssl_policy / ssl_profile',
     ],
+  },
+  fix(_gateway, { path }) {
+    const profile = /^properties\.sslProfiles\.\d+\.properties\.sslPolicy/.exec(path);
+    return [
+      set(
+        profile ? profile[0] : 'properties.sslPolicy',
+        { policyType: 'Predefined', policyName: RECOMMENDED_POLICY },
+        'the gateway update takes several minutes; TLS 1.0/1.1 clients are refused afterwards',
+      ),
+    ];
   },
   check(gateway, context) {
     const outcomes: Outcome[] = [];

@@ -1,5 +1,6 @@
 import type { Outcome } from '../../../core/types.js';
 import { defineRule, fail, notApplicable, type PathRead, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { describeValue, isType, shortName, tlsVersion } from './shared.js';
 
 const CUSTOM_DOMAIN = 'Microsoft.Cdn/profiles/customDomains';
@@ -64,6 +65,9 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm website/docs/r/cdn_frontdoor_custom_domain.html.markdown tls { minimum_version } (v5; v4 minimum_tls_version)',
     ],
   },
+  fix: (resource, { path }) => [
+    set(path, isType(resource, CUSTOM_DOMAIN) ? 'TLS12' : '1.2', 'browsers and clients limited to TLS 1.0/1.1 fail'),
+  ],
   check(resource, { read }) {
     if (isType(resource, CUSTOM_DOMAIN)) {
       return judge(

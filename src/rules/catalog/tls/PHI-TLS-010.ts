@@ -1,5 +1,6 @@
 import type { Outcome, Resource, Value } from '../../../core/types.js';
 import { defineRule, fail, notApplicable, type PathRead, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import {
   FLEXIBLE_DOCS,
   isConfiguration,
@@ -92,6 +93,21 @@ export default defineRule({
       FLEXIBLE_DOCS,
       'payloads: sql_server_get_2025-01-01.json (no minimalTlsVersion: fail), cosmosdb_account_get_2025-10-15.json (minimalTlsVersion Tls: fail)',
     ],
+  },
+  fix(resource, { path }) {
+    if (isConfiguration(resource)) {
+      const mysql = isType(resource, MYSQL_FLEXIBLE_CONFIGURATION);
+      return [
+        set(
+          'properties.value',
+          'TLSv1.2',
+          mysql ? 'tls_version is a static parameter: the server restarts' : 'clients limited to TLS 1.0/1.1 fail',
+        ),
+        set('properties.source', 'user-override'),
+      ];
+    }
+    const value = isType(resource, SQL) ? '1.2' : isType(resource, COSMOS) ? 'Tls12' : 'TLS1_2';
+    return [set(path, value, 'clients limited to TLS 1.0/1.1 can no longer connect')];
   },
   check(resource, context) {
     if (isConfiguration(resource)) {

@@ -1,5 +1,6 @@
 import { sameText } from '../../../core/path.js';
 import { defineRule, fail, notApplicable, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import {
   FLEXIBLE_DOCS,
   isConfiguration,
@@ -11,7 +12,7 @@ import {
   readParameter,
   serverName,
 } from './db.js';
-import { describeValue, notPinned } from './shared.js';
+import { describeValue, isType, notPinned } from './shared.js';
 
 export default defineRule({
   id: 'PHI-TLS-011',
@@ -64,6 +65,14 @@ export default defineRule({
       FLEXIBLE_DOCS,
       'KICS arm/mysql_server_ssl_enforcement_disabled, arm/postgresql_server_ssl_disabled (absent and Disabled fail)',
     ],
+  },
+  fix(resource) {
+    const note = 'clients connecting without TLS are refused (dynamic parameter, no restart)';
+    if (isConfiguration(resource)) {
+      const value = isType(resource, MYSQL_FLEXIBLE_CONFIGURATION) ? 'ON' : 'on';
+      return [set('properties.value', value, note), set('properties.source', 'user-override')];
+    }
+    return [set('properties.sslEnforcement', 'Enabled', note)];
   },
   check(resource, context) {
     if (isConfiguration(resource)) {

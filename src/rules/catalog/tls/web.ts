@@ -3,7 +3,8 @@
 // (controls.md D2). Subjects are sites and slots; a `config/web` whose site is not in the scan is its own subject.
 import { parentId } from '../../../core/inventory.js';
 import type { Outcome, Resource } from '../../../core/types.js';
-import { notApplicable, type PathRead, type RuleContext } from '../../define.js';
+import { type FixStep, notApplicable, type PathRead, type RuleContext } from '../../define.js';
+import { manual, set } from '../fixes.js';
 import { isType, SITE, SITE_CONFIG, SLOT, SLOT_CONFIG, shortName } from './shared.js';
 
 export function isSiteOrSlot(resource: Resource): boolean {
@@ -56,4 +57,20 @@ export function appName(subject: { site?: Resource; config?: Resource }): string
   if (subject.site) return subject.site.name;
   const config = subject.config as Resource;
   return config.name.split('/').slice(0, -1).join('/') || config.name;
+}
+
+/**
+ * The fix of a site configuration setting (PHI-TLS-006/007). A failure read from the site's own siteConfig (or from
+ * a config/web subject) is set there; one read from a config/web child of the site is a resource the steps of the
+ * site cannot address, so the step says where to change it.
+ */
+export function webSetting(subject: Resource, path: string, value: string, note: string): FixStep[] {
+  const setting = path.split('.').pop() ?? path;
+  if (isConfig(subject) || path.startsWith('properties.siteConfig.')) return [set(path, value, note)];
+  if (!isSiteOrSlot(subject)) return [set(`properties.siteConfig.${setting}`, value, note)];
+  return [
+    manual(
+      `The value comes from the config/web child of '${subject.name}', which overrides siteConfig: set properties.${setting} to '${value}' in that resource (${note}).`,
+    ),
+  ];
 }
