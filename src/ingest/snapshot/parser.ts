@@ -94,7 +94,7 @@ export class SnapshotParser {
     }
     if (!isObject(head)) return;
     const key = path.join('.');
-    if (key === 'resources' && isObject(head.phiguard)) this.metadata = head.phiguard;
+    if (key === 'resources' && isObject(head.phiguard)) this.takeMetadata(head.phiguard);
     else if (key === 'value') this.arrayContext = contextFromDocument(head, this.base);
     else if (key === 'data.rows' && isObject(head.data)) this.columns = columnNames(head.data.columns);
     else if (key === 'responses.200.body.value') {
@@ -133,7 +133,7 @@ export class SnapshotParser {
       return;
     }
     if (top && isObject(value.phiguard)) {
-      this.metadata = value.phiguard;
+      this.takeMetadata(value.phiguard);
       if (Array.isArray(value.resources)) this.document(value.resources, context, at, false);
       return;
     }
@@ -201,6 +201,32 @@ export class SnapshotParser {
       if (resource.properties === undefined) this.withoutProperties++;
     }
     this.emit(resource);
+  }
+
+  /**
+   * Keeps the envelope metadata. A live collection that failed somewhere lists its failures there (src/ingest/live):
+   * each makes the scan incomplete, naming the scope, the cause and the rules whose verdicts it leaves unknown.
+   */
+  private takeMetadata(metadata: ValueObject): void {
+    const first = this.metadata === undefined;
+    this.metadata = metadata;
+    if (!first || !Array.isArray(metadata.failures)) return;
+    for (const failure of metadata.failures) {
+      if (!isObject(failure)) continue;
+      const text = (key: string) => (typeof failure[key] === 'string' ? (failure[key] as string) : undefined);
+      const rules = Array.isArray(failure.rules) ? failure.rules.filter((r) => typeof r === 'string') : [];
+      const count = typeof failure.count === 'number' && failure.count > 1 ? ` (${failure.count} requests)` : '';
+      const needs = text('needs') ? `; needs ${text('needs')}` : '';
+      const unknown =
+        rules.length > 0
+          ? `; verdicts may be missing for ${rules.length > 8 ? `${rules.length} rules` : rules.join(', ')}`
+          : '';
+      this.diagnostic({
+        kind: 'read-error',
+        file: this.file,
+        message: `collection incomplete for ${text('scope') ?? 'a scope'}: ${text('request') ?? 'a request'} failed${count}: ${text('reason') ?? 'unknown error'}${needs}${unknown}`,
+      });
+    }
   }
 
   private parse(text: string, segments: readonly FrameSegment[]): Value | undefined {
