@@ -139,3 +139,53 @@ export function verifyConsistency(
   }
   return sn === 0 && fr.equals(firstRoot) && sr.equals(secondRoot);
 }
+
+/** A complete subtree of `size` leaves (a power of two) starting at leaf `start`, by its hash. */
+export interface SubtreeHash {
+  start: number;
+  size: number;
+  hash: Buffer;
+}
+
+/**
+ * The largest complete subtrees covering the first `prefixSize` leaves, left to right (one per set bit of
+ * prefixSize). With them, anyone holding only the leaves after the prefix can recompute the root of any tree size
+ * >= prefixSize: this is how a package proves its ledger excerpt without carrying the older entries.
+ */
+export function prefixSubtrees(prefixSize: number, leaves: readonly Buffer[]): SubtreeHash[] {
+  const out: SubtreeHash[] = [];
+  let start = 0;
+  for (let bit = 2 ** Math.floor(Math.log2(Math.max(prefixSize, 1))); bit >= 1; bit /= 2) {
+    if (start + bit <= prefixSize) {
+      out.push({ start, size: bit, hash: rootFromLeaves(leaves.slice(start, start + bit)) });
+      start += bit;
+    }
+  }
+  return out;
+}
+
+/**
+ * The root of the tree of `treeSize` leaves, from the prefix subtrees and the leaves after the prefix
+ * (`tail[i]` is leaf prefixSize + i). Undefined when the inputs cannot determine it (a subtree missing or misplaced).
+ */
+export function rootFromPrefix(
+  prefix: readonly SubtreeHash[],
+  tail: readonly Buffer[],
+  treeSize: number,
+): Buffer | undefined {
+  const prefixSize = prefix.reduce((sum, subtree) => sum + subtree.size, 0);
+  if (treeSize < prefixSize || treeSize > prefixSize + tail.length) return undefined;
+  if (treeSize === 0) return rootFromLeaves([]);
+  const known = new Map(prefix.map((subtree) => [`${subtree.start}:${subtree.size}`, subtree.hash]));
+  const hashOf = (from: number, n: number): Buffer | undefined => {
+    const subtree = known.get(`${from}:${n}`);
+    if (subtree) return subtree;
+    if (from >= prefixSize) return rootFromLeaves(tail.slice(from - prefixSize, from - prefixSize + n));
+    if (n === 1) return undefined;
+    const k = splitPoint(n);
+    const left = hashOf(from, k);
+    const right = hashOf(from + k, n - k);
+    return left && right ? nodeHash(left, right) : undefined;
+  };
+  return hashOf(0, treeSize);
+}

@@ -73,25 +73,29 @@ export function loadOrCreateKeys(keysDir: string): LedgerKeys {
   return keys;
 }
 
-/** A signed statement of the ledger's state: "the first treeSize entries end at headHash and hash to merkleRoot". */
+/**
+ * A signed statement of the ledger's state: "the first treeSize entries end at headHash and hash to rootHash".
+ * Field names match the store's LedgerCheckpoint, so one is stored as it is signed.
+ */
 export interface Checkpoint {
   treeSize: number;
   /** hash of entry `treeSize` (GENESIS_HASH for an empty ledger). */
   headHash: string;
   /** hex RFC 6962 root over leaves SHA-256(0x00 || raw 32 bytes of each entry hash). */
-  merkleRoot: string;
-  /** ISO 8601 UTC time of signing. */
-  time: string;
-  keyFingerprint: string;
+  rootHash: string;
+  /** hex SHA-256 of the signing public key (DER SubjectPublicKeyInfo). */
+  keyId: string;
   /** base64 Ed25519 signature over checkpointMessage(). */
   signature: string;
+  /** ISO 8601 UTC time of signing. */
+  at: string;
 }
 
 export const CHECKPOINT_TAG = 'phiguard-checkpoint-v1';
 
 /** The exact bytes signed: five lines, each ending in "\n". */
-export function checkpointMessage(c: Pick<Checkpoint, 'treeSize' | 'headHash' | 'merkleRoot' | 'time'>): Buffer {
-  return Buffer.from(`${CHECKPOINT_TAG}\n${c.treeSize}\n${c.headHash}\n${c.merkleRoot}\n${c.time}\n`, 'utf8');
+export function checkpointMessage(c: Pick<Checkpoint, 'treeSize' | 'headHash' | 'rootHash' | 'at'>): Buffer {
+  return Buffer.from(`${CHECKPOINT_TAG}\n${c.treeSize}\n${c.headHash}\n${c.rootHash}\n${c.at}\n`, 'utf8');
 }
 
 /** The Merkle root over ledger entry hashes (hex), in seq order from entry 1. */
@@ -108,12 +112,12 @@ export function signCheckpoint(keys: LedgerKeys, entryHashes: readonly string[],
   const unsigned = {
     treeSize: entryHashes.length,
     headHash: entryHashes.at(-1) ?? '0'.repeat(64),
-    merkleRoot: ledgerRoot(entryHashes),
-    time: now.toISOString(),
+    rootHash: ledgerRoot(entryHashes),
+    at: now.toISOString(),
   };
   return {
     ...unsigned,
-    keyFingerprint: keys.fingerprint,
+    keyId: keys.fingerprint,
     signature: sign(null, checkpointMessage(unsigned), keys.privateKey).toString('base64'),
   };
 }

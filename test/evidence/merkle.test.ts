@@ -7,6 +7,8 @@ import {
   leafHash,
   merkleRoot,
   nodeHash,
+  prefixSubtrees,
+  rootFromPrefix,
   verifyConsistency,
   verifyInclusion,
 } from '../../src/evidence/merkle.js';
@@ -112,5 +114,28 @@ describe('RFC 6962 Merkle tree', () => {
     );
     assert.ok(!verifyConsistency(10, 30, merkleRoot(entries.slice(0, 10)), merkleRoot(rewritten), proof));
     assert.throws(() => consistencyProof(0, 3, leaves), RangeError);
+  });
+
+  it('recomputes the root of every tree size from prefix subtrees and the leaves after the prefix', () => {
+    const leaves = entries.map((e) => leafHash(e));
+    for (let p = 0; p <= 40; p++) {
+      const prefix = prefixSubtrees(p, leaves);
+      assert.equal(
+        prefix.reduce((sum, s) => sum + s.size, 0),
+        p,
+      );
+      for (let n = Math.max(p, 1); n <= 48; n++) {
+        const root = rootFromPrefix(prefix, leaves.slice(p, n), n);
+        assert.deepEqual(root, referenceRoot(entries.slice(0, n)), `prefix ${p}, size ${n}`);
+      }
+    }
+  });
+
+  it('cannot recompute a root when a prefix subtree is missing or the size is out of range', () => {
+    const leaves = entries.map((e) => leafHash(e));
+    const prefix = prefixSubtrees(13, leaves); // 8 + 4 + 1
+    assert.equal(rootFromPrefix(prefix.slice(1), leaves.slice(13, 20), 20), undefined);
+    assert.equal(rootFromPrefix(prefix, leaves.slice(13, 20), 21), undefined);
+    assert.equal(rootFromPrefix(prefix, leaves.slice(13, 20), 12), undefined);
   });
 });
