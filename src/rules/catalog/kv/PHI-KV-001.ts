@@ -1,5 +1,6 @@
 import { asBoolean } from '../../../core/path.js';
 import { defineRule, fail, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { describeValue } from '../stg/shared.js';
 import { MANAGED_HSM, VAULT } from './cmk.js';
 import { AZURERM_KEY_VAULT, CONTROLS_G, cmkContext, KEYVAULT_PAYLOAD, KEYVAULT_SWAGGER } from './shared.js';
@@ -52,6 +53,13 @@ export default defineRule({
       'KICS arm/key_vault_not_recoverable',
     ],
   },
+  fix: () => [
+    set(
+      'properties.enablePurgeProtection',
+      true,
+      'irreversible: the vault and its keys can then not be purged before the soft-delete retention ends (storage and SQL CMK require it anyway)',
+    ),
+  ],
   check(vault, context) {
     const purge = context.read(vault, 'properties.enablePurgeProtection');
     if (purge.state === 'unknown') return unknown(purge);

@@ -1,5 +1,6 @@
 import { asBoolean } from '../../../core/path.js';
 import { defineRule, fail, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { describeValue } from '../stg/shared.js';
 import { MANAGED_HSM, VAULT } from './cmk.js';
 import { AZURERM_KEY_VAULT, CONTROLS_G, cmkContext, KEYVAULT_PAYLOAD, KEYVAULT_SWAGGER } from './shared.js';
@@ -45,6 +46,13 @@ export default defineRule({
       `${CONTROLS_G}; ${KEYVAULT_PAYLOAD} (no enableSoftDelete key: pass)`,
     ],
   },
+  fix: () => [
+    set(
+      'properties.enableSoftDelete',
+      true,
+      'cannot be turned off again; deleted vaults, keys and secrets are kept (and block their names) for the retention period',
+    ),
+  ],
   check(vault, context) {
     const softDelete = context.read(vault, 'properties.enableSoftDelete');
     if (softDelete.state === 'unknown') return unknown(softDelete);

@@ -1,6 +1,7 @@
-import { sameText } from '../../../core/path.js';
+import { lookup, sameText } from '../../../core/path.js';
 import type { Outcome } from '../../../core/types.js';
 import { defineRule, fail, type PathRead, pass, unknown } from '../../define.js';
+import { remove, set } from '../fixes.js';
 import { type Blocker, blockerMessage, blockerOf } from '../net/tri.js';
 import { describeValue } from '../stg/shared.js';
 import { VAULT } from './cmk.js';
@@ -77,6 +78,20 @@ export default defineRule({
       `${AZURERM_KEY_VAULT}: public_network_access_enabled (default true), network_acls`,
       `${CONTROLS_G}; ${KEYVAULT_PAYLOAD} (publicNetworkAccess Enabled, no networkAcls: fail)`,
     ],
+  },
+  fix(vault, { path }) {
+    const entry = /^properties\.networkAcls\.ipRules\.(\d+)\.value$/.exec(path);
+    if (entry) return [remove(`properties.networkAcls.ipRules.${entry[1]}`, 'a /0 IP rule admits every address')];
+    return [
+      set(
+        'properties.networkAcls.defaultAction',
+        'Deny',
+        'clients outside ipRules, virtualNetworkRules and private endpoints lose data-plane access; storage/SQL CMK keeps working through the trusted-services bypass (AzureServices), so keep it',
+      ),
+      ...(lookup(vault, 'properties.networkAcls.bypass').kind === 'absent'
+        ? [set('properties.networkAcls.bypass', 'AzureServices')]
+        : []),
+    ];
   },
   check(vault, context) {
     const read = (path: string) => context.read(vault, path);

@@ -1,5 +1,6 @@
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, failAt, notApplicable, type PathRead, type RuleContext, unknown } from '../../define.js';
+import { manual, set } from '../fixes.js';
 import { type Blocker, blockerMessage, blockerOf } from '../net/tri.js';
 import { describeValue } from '../stg/shared.js';
 import { consumerNames, type KeyReference, MANAGED_HSM_KEY, referencesToKey, VAULT_KEY } from './cmk.js';
@@ -161,6 +162,30 @@ export default defineRule({
       `${CONTROLS_G}; controls.md A2 (versionless storage key => automatic rotation)`,
       'Prowler keyvault_key_rotation_enabled (informational)',
     ],
+  },
+  fix(key, { path, inventory }) {
+    if (path === POLICY || path.startsWith(`${POLICY}.`)) {
+      return [
+        set(
+          POLICY,
+          {
+            lifetimeActions: [
+              { trigger: { timeAfterCreate: 'P180D' }, action: { type: 'Rotate' } },
+              { trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'Notify' } },
+            ],
+            attributes: { expiryTime: 'P1Y' },
+          },
+          'rotates every 180 days; consumers must reference the key without a version or rotation does not reach them',
+        ),
+      ];
+    }
+    const consumer = referencesToKey(key, inventory).find((ref) => ref.pinned?.path === path)?.consumer;
+    const who = consumer ? `${consumer.name} (${consumer.type})` : 'a consumer of this key';
+    return [
+      manual(
+        `${who} pins a fixed version of the key at ${path}: reference the key without a version (storage: empty keyversion; disk encryption set: rotationToLatestKeyVersionEnabled true; SQL: autoRotationEnabled true) so rotated versions reach it. The consumer is a different resource than the key, so phiguard does not edit it.`,
+      ),
+    ];
   },
   check(key, context) {
     const consumers = referencesToKey(key, context.inventory).filter((ref) => context.isPhi(ref.consumer));
