@@ -86,6 +86,9 @@ export function blockRemovalSpan(text: string, block: Block): { start: number; e
   const precededByBlank = span.start === 0 || text.slice(0, span.start).endsWith('\n\n');
   const blank = /^[ \t]*\n/.exec(text.slice(span.end));
   if (precededByBlank && blank) return { start: span.start, end: span.end + blank[0].length };
+  // The last block of the file: its separating blank line goes with it.
+  if (precededByBlank && span.start > 0 && text.slice(span.end).trim() === '')
+    return { start: span.start - 1, end: span.end };
   return span;
 }
 
