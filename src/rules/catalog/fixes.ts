@@ -4,9 +4,16 @@
 //   private-endpoint         { groupId, privateDnsZone }                 input subnetId (which subnet: a human choice)
 //   diagnostic-setting       { name, workspaceId?, logs: [{ categoryGroup } | { category }], target? }
 //                            input workspaceId when .phiguard.yaml logging.audit_workspace_ids is empty; `target` is a
-//                            sub-resource of the subject (`blobServices/default`), else the subject itself
-//   sql-auditing             { workspaceId?, retentionDays, auditActionsAndGroups }   input as diagnostic-setting
+//                            sub-resource of the subject (`blobServices/default`) or `subscription` (the activity log
+//                            of the subject's subscription), else the subject itself
+//   sql-auditing             { workspaceId?, retentionDays, auditActionsAndGroups }   state Enabled, Azure Monitor
+//                            target on; input as diagnostic-setting. Server auditing for a server subject, database
+//                            auditing for a database; a declared auditingSettings child is edited rather than added.
+//                            retentionDays applies to a storage destination (0 = forever). With the workspace, also
+//                            the diagnostic setting on the master database (category SQLSecurityAuditEvents) that
+//                            carries the records there
 //   log-analytics-table-retention { table, totalRetentionInDays }      a workspaces/tables child of the subject
+//                            workspace; a declared table resource is edited rather than added
 //   customer-managed-key     { consumer, keyName, keyType, keySize, roleDefinitionId }   Key Vault (purge protection,
 //                            soft delete 90 days), RSA key, user-assigned identity, role assignment, wired to the subject
 //   nsg-deny-rule            ARM securityRule properties + name: { name, priority, direction, access, protocol,
@@ -101,7 +108,7 @@ export function sqlAuditing(config: Config, retentionDays: number): FixStep {
   };
 }
 
-export function tableRetention(table: string, totalRetentionInDays: number): FixStep {
+export function logTableRetention(table: string, totalRetentionInDays: number): FixStep {
   return { kind: 'create', resource: 'log-analytics-table-retention', settings: { table, totalRetentionInDays } };
 }
 

@@ -1,7 +1,8 @@
 import { sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
-import { defineRule, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
+import { defineRule, type FixStep, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
 import { isConfiguredAuditWorkspace, typeFromId } from '../../propagate.js';
+import { logTableRetention, manual, ruleContext, set } from '../fixes.js';
 import { type Blocker, blockerMessage } from '../net/tri.js';
 import {
   acceptedTotalRetention,
@@ -10,6 +11,7 @@ import {
   describeDays,
   IMMUTABILITY_POLICY,
   isType,
+  MAX_TOTAL_RETENTION,
   SIX_YEARS_NOTE,
   settingLabel,
   WORKSPACE,
@@ -128,6 +130,45 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm log_analytics_workspace (retention_in_days 30-730), log_analytics_workspace_table (total_retention_in_days accepted values)',
       'controls.md E1 (accepted values; 6 years = 2191), E2 (StorageBlobLogs), E3 (activity log); rules.yaml conventions.years_to_days',
     ],
+  },
+  fix(workspace, fixContext) {
+    const minDays = fixContext.config.retention.auditLogs.minDays;
+    const total = acceptedTotalRetention(minDays);
+    if (total === undefined) {
+      return [
+        manual(
+          `retention.audit_logs.min_days is ${minDays}, beyond the ${MAX_TOTAL_RETENTION}-day maximum Log Analytics keeps: export the audit tables to storage under a locked time-based immutability policy of that length (PHI-BAK-004), or lower min_days.`,
+        ),
+      ];
+    }
+    const declared = /^tables\/([^.]+)\./.exec(fixContext.path);
+    if (declared) return [logTableRetention(declared[1], total)];
+    const context = ruleContext(fixContext);
+    const steps: FixStep[] = [];
+    if (fixContext.path === 'properties.sku.name') {
+      steps.push(
+        set(
+          'properties.sku.name',
+          'PerGB2018',
+          'the Free tier keeps 7 days whatever the retention settings; PerGB2018 bills per GB ingested',
+        ),
+      );
+    }
+    const feeds = auditFeeds(workspace, context);
+    const named = new Set<string>();
+    for (const feed of feeds) if (Array.isArray(feed.tables)) for (const table of feed.tables) named.add(table);
+    for (const table of [...named].sort()) {
+      const verdict = judgeTable(workspace, table, feeds, context);
+      if (verdict.state === 'short' && !verdict.retention.table) steps.push(logTableRetention(table, total));
+    }
+    if (feeds.length === 0 || feeds.some((feed) => feed.tables === undefined)) {
+      steps.push(
+        manual(
+          `Some audit logs land in tables phiguard cannot name (resource-specific tables, or sources outside the scan), which inherit the workspace retention; a workspace keeps data at most 730 days interactively. Give each such table a total retention of ${describeDays(total)} (workspaces/tables totalRetentionInDays), or archive the logs to storage under a locked immutability policy (PHI-BAK-004).`,
+        ),
+      );
+    }
+    return steps;
   },
   check(resource, context) {
     if (!isType(resource, WORKSPACE)) return notApplicable('evaluated on its workspace');

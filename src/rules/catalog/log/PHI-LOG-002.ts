@@ -2,6 +2,7 @@ import { sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { MYSQL_AUDIT_LOG_DEFAULT } from '../../defaults/log.js';
 import { defineRule, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
+import { diagnosticSetting, manual } from '../fixes.js';
 import {
   AZURERM_DIAGNOSTIC,
   auditLoggingOutcome,
@@ -146,6 +147,16 @@ export default defineRule({
       'Azure/azure-policy built-in 7f89b1eb-583c-429a-8828-af049802c1d9 (AuditIfNotExists), 91a78b24-f231-4a8a-8da9-02c35b2b6510',
       `${AZURERM_DIAGNOSTIC}; MySQL audit_log_enabled: ${MYSQL_AUDIT_LOG_DEFAULT.source}`,
     ],
+  },
+  fix(resource, { path, config }) {
+    if (path.startsWith('configurations/audit_log_enabled')) {
+      return [
+        manual(
+          `Set the server parameter audit_log_enabled to ON on MySQL flexible server '${resource.name}' (its configurations/audit_log_enabled child, value ON, source user-override; dynamic, no restart), otherwise the audit log category carries no events.`,
+        ),
+      ];
+    }
+    return [diagnosticSetting(config, 'phi-audit', [{ categoryGroup: 'audit' }])];
   },
   check(resource, context) {
     if (isType(resource, DIAGNOSTIC_SETTINGS)) return notApplicable('evaluated on the resource it extends');

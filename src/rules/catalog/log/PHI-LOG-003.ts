@@ -1,4 +1,5 @@
 import { defineRule, notApplicable } from '../../define.js';
+import { diagnosticSetting } from '../fixes.js';
 import {
   AZURERM_DIAGNOSTIC,
   auditLoggingOutcome,
@@ -69,6 +70,7 @@ export default defineRule({
       `${AZURERM_DIAGNOSTIC} (enabled_log { category = "AuditEvent" | category_group = "audit" })`,
     ],
   },
+  fix: (_vault, { config }) => [diagnosticSetting(config, 'kv-audit', [{ categoryGroup: 'audit' }])],
   check(resource, context) {
     if (isType(resource, DIAGNOSTIC_SETTINGS)) return notApplicable('evaluated on the vault it extends');
     const kind = isType(resource, MANAGED_HSM) ? 'Managed HSM' : 'Key Vault';

@@ -1,5 +1,6 @@
 import { sameText } from '../../../core/path.js';
 import { defineRule, notApplicable } from '../../define.js';
+import { diagnosticSetting } from '../fixes.js';
 import {
   AZURERM_DIAGNOSTIC,
   auditLoggingOutcome,
@@ -64,6 +65,14 @@ export default defineRule({
       `${AZURERM_DIAGNOSTIC} (target_resource_id = "<account id>/blobServices/default")`,
     ],
   },
+  fix: (_account, { config }) => [
+    diagnosticSetting(
+      config,
+      'phi-blob-audit',
+      NEED.allOf?.map((category) => ({ category })) ?? [{ categoryGroup: 'allLogs' }],
+      { target: 'blobServices/default' },
+    ),
+  ],
   check(resource, context) {
     if (!isType(resource, STORAGE_ACCOUNT)) return notApplicable('evaluated on its storage account');
     const kind = context.read(resource, 'kind');

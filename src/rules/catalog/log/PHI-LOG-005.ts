@@ -1,5 +1,6 @@
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, failAt, notApplicable, pass, type RuleContext, unknown } from '../../define.js';
+import { sqlAuditing } from '../fixes.js';
 import { and, type Blocker, blockerMessage, isBlocker, or, type Tri } from '../net/tri.js';
 import {
   DATABASE_AUDITING,
@@ -109,6 +110,7 @@ export default defineRule({
       'KICS arm/sql_server_database_without_auditing (crosswalk)',
     ],
   },
+  fix: (_resource, { config }) => [sqlAuditing(config, 0)],
   check(resource, context) {
     if (!isType(resource, SQL_SERVER) && !isType(resource, SQL_DATABASE)) {
       return notApplicable('evaluated on the server or database it configures');

@@ -1,6 +1,7 @@
 import { sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, failAt, notApplicable, type PathRead, type RuleContext, unknown } from '../../define.js';
+import { manual, set, sqlAuditing } from '../fixes.js';
 import { type Blocker, blockerMessage, blockerOf, isBlocker } from '../net/tri.js';
 import {
   DATA_EXPORT,
@@ -220,6 +221,24 @@ export default defineRule({
       'Azure/azure-policy built-in 89099bee-89e0-4b26-a5f4-165451757743 (accepts 0 or >= 90 days; storage only)',
       'hashicorp/terraform-provider-azurerm mssql_server_extended_auditing_policy (retention_in_days default 0)',
     ],
+  },
+  fix(resource, { path, config }) {
+    const minDays = config.retention.auditLogs.minDays;
+    if (isType(resource, DATABASE_AUDITING) && path === 'properties.retentionDays') {
+      return [
+        set(
+          path,
+          0,
+          'the storage destination keeps audit records forever: pair it with a lifecycle rule deleting after the retention maximum (PHI-BAK-010) and a locked immutability policy (PHI-BAK-004)',
+        ),
+      ];
+    }
+    if (isType(resource, SQL_SERVER) && path === 'auditingSettings') return [sqlAuditing(config, 0)];
+    return [
+      manual(
+        `The audit records of ${resource.name} are kept less than ${describeDays(minDays)}: on a storage destination set the auditing retentionDays to 0 (forever) or at least ${minDays}; on a Log Analytics destination give the SQLSecurityAuditEvents (or AzureDiagnostics) table that total retention (PHI-LOG-001). The value lives in ${path} of a related resource, which phiguard does not edit from here.`,
+      ),
+    ];
   },
   check(resource, context) {
     if (isType(resource, SERVER_AUDITING)) return notApplicable('evaluated on its server');

@@ -1,7 +1,9 @@
 import type { Inventory } from '../../../core/inventory.js';
+import { getKey, isObject, lookup, sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
 import { isSubscriptionId, phiCensus, subscriptionOf } from '../../propagate.js';
+import { diagnosticSetting, manual, set } from '../fixes.js';
 import { blockerMessage } from '../net/tri.js';
 import {
   DIAGNOSTIC_SETTINGS,
@@ -151,6 +153,34 @@ export default defineRule({
       'Azure/azure-policy built-in 2465583e-4e78-4c15-b6be-a36cbc7c8b0f (DeployIfNotExists), 7796937f-307b-4598-941c-67d3a05ebfe7 (legacy log profile)',
       'hashicorp/terraform-provider-azurerm monitor_diagnostic_setting (target_resource_id = subscription id), monitor_log_profile (retirement note, PR #23146)',
     ],
+  },
+  fix(resource, { path, config }) {
+    const categories = NEED.allOf ?? [];
+    if (isType(resource, DIAGNOSTIC_SETTINGS) && path === 'properties.logs') {
+      const current = lookup(resource, path);
+      const kept = (current.kind === 'present' && Array.isArray(current.value) ? current.value : []).filter((entry) => {
+        const category = isObject(entry) ? getKey(entry, 'category') : undefined;
+        return !categories.some((wanted) => sameText(category, wanted));
+      });
+      return [set(path, [...kept, ...categories.map((category) => ({ category, enabled: true }))])];
+    }
+    if (isType(resource, DIAGNOSTIC_SETTINGS) && path === 'properties.workspaceId') {
+      const workspaceId = config.logging.auditWorkspaceIds[0];
+      if (workspaceId) return [set(path, workspaceId)];
+      return [
+        manual(
+          `Diagnostic setting '${settingLabel(resource)}' names no destination: set workspaceId to the audit Log Analytics workspace (or list it in logging.audit_workspace_ids of .phiguard.yaml and run phiguard fix again).`,
+        ),
+      ];
+    }
+    return [
+      diagnosticSetting(
+        config,
+        'activity-to-law',
+        categories.map((category) => ({ category })),
+        { target: 'subscription' },
+      ),
+    ];
   },
   check(resource, context: RuleContext) {
     const subscription = subscriptionOf(resource.id);

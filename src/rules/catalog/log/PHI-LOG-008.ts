@@ -1,7 +1,8 @@
-import { asBoolean, getKey, isObject, sameText } from '../../../core/path.js';
-import type { Outcome, Resource } from '../../../core/types.js';
+import { asBoolean, getKey, isObject, lookup, sameText } from '../../../core/path.js';
+import type { Outcome, Resource, Value } from '../../../core/types.js';
 import { defineRule, fail, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
 import { DEFENDER_PLANS, phiCensus, requiredPlans, subscriptionOf } from '../../propagate.js';
+import { manual, set } from '../fixes.js';
 import { absentBlocker, blockerMessage } from '../net/tri.js';
 import { PRICING, STORAGE_ACCOUNT, STORAGE_DEFENDER_SETTINGS } from './shared.js';
 
@@ -172,6 +173,26 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm security_center_subscription_pricing (tier, resource_type, subplan, extension)',
     ],
   },
+  fix(pricing, { path }) {
+    if (path === 'properties.pricingTier') {
+      const steps = [set(path, 'Standard', 'billed per protected resource or transaction; enabling is non-disruptive')];
+      if (sameText(planName(pricing), 'StorageAccounts')) {
+        steps.push(
+          set('properties.subPlan', 'DefenderForStorageV2'),
+          set('properties.extensions', storageExtensions(pricing)),
+        );
+      }
+      return steps;
+    }
+    if (path === 'properties.subPlan') return [set(path, 'DefenderForStorageV2')];
+    if (path === 'properties.extensions') return [set(path, storageExtensions(pricing))];
+    if (/^properties\.extensions\.\d+\.isEnabled$/.test(path)) return [set(path, 'True')];
+    return [
+      manual(
+        `A PHI storage account overrides the subscription's Defender for Storage plan and switches it off (${path}): remove the override (defenderForStorageSettings/current) or set its isEnabled true. It is a setting of the account, not of this plan.`,
+      ),
+    ];
+  },
   check(pricing, context) {
     const subscription = subscriptionOf(pricing.id);
     const plan = planName(pricing);
@@ -204,3 +225,12 @@ export default defineRule({
         };
   },
 });
+
+/** The extensions list with malware scanning and sensitive data discovery on, other entries kept. */
+function storageExtensions(pricing: Resource): Value[] {
+  const current = lookup(pricing, 'properties.extensions');
+  const others = (current.kind === 'present' && Array.isArray(current.value) ? current.value : []).filter(
+    (entry) => !(isObject(entry) && STORAGE_EXTENSIONS.some((name) => sameText(getKey(entry, 'name'), name))),
+  );
+  return [...others, ...STORAGE_EXTENSIONS.map((name) => ({ name, isEnabled: 'True' }))];
+}

@@ -2,6 +2,7 @@ import { asBoolean, sameText } from '../../../core/path.js';
 import type { Resource } from '../../../core/types.js';
 import { defineRule, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
 import { refersTo } from '../../propagate.js';
+import { manual } from '../fixes.js';
 import { ALERT_RULE, DIAGNOSTIC_SETTINGS, isLive, isType, ONBOARDING_STATE, SOLUTION, WORKSPACE } from './shared.js';
 import { isAuditWorkspace } from './workspace.js';
 
@@ -75,6 +76,11 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm sentinel_log_analytics_workspace_onboarding, log_analytics_solution (solution_name SecurityInsights)',
     ],
   },
+  fix: (workspace) => [
+    manual(
+      `Onboard Microsoft Sentinel on workspace '${workspace.name}': deploy Microsoft.SecurityInsights/onboardingStates/default with the workspace as scope (Terraform azurerm_sentinel_log_analytics_workspace_onboarding), then add the PHI analytics from phiguard guardrails sentinel. Sentinel bills on ingested data, so the workspace owner decides.`,
+    ),
+  ],
   check(resource, context) {
     if (!isType(resource, WORKSPACE)) return notApplicable('evaluated on its workspace');
     if (!isAuditWorkspace(resource, context))
