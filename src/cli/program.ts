@@ -81,6 +81,44 @@ Examples:
       process.exitCode = await scanCommand(paths, options, version);
     });
 
+  program
+    .command('fix')
+    .description('fix failing findings in ARM, Bicep and Terraform sources where each value originates; prove by rescan')
+    .argument('[paths...]', 'files or directories (default: the current directory)')
+    .option('-c, --config <file>', 'config file (default: .phiguard.yaml in the current directory, else the scanned root)')
+    .option('--parameters <file>', 'ARM parameter file (or .bicepparam) for every template')
+    .option(
+      '--var-file <file>',
+      'Terraform variable file for every root module, after terraform.tfvars (repeatable)',
+      (file: string, files: string[]) => [...files, file],
+      [] as string[],
+    )
+    .option('--waivers <file>', 'waivers file: waived findings are not fixed')
+    .option('--apply', 'write the changes (atomically), then rescan and report each finding')
+    .option('--rule <ids...>', 'only these rules')
+    .addOption(new Option('--severity <min>', 'only findings at or above this severity').choices([...SEVERITIES]))
+    .option('--interactive', 'ask before each file change (needs a terminal)')
+    .option('--az [file]', 'write an idempotent bash script of az commands for live/snapshot findings (default: stdout)')
+    .option('-o, --output <file>', 'write the report (diffs, results) to this file (default: stdout)')
+    .option('-f, --format <format>', 'report format: text or json', 'text')
+    .option('-q, --quiet', 'print only the report and errors')
+    .addHelpText(
+      'after',
+      `
+Without --apply nothing is written: the diffs are printed. Exit codes: 0 every selected finding fixed (or nothing to
+fix), 1 something still fails, needs input or a manual step (a dry run with findings to fix), 2 usage/config/input
+error, 3 scan incomplete.
+
+Examples:
+  phiguard fix infra/                          # dry run: unified diffs
+  phiguard fix infra/ --apply --rule PHI-STG-006 PHI-STG-004
+  phiguard fix snapshot.json --az remediate.sh # then: ./remediate.sh --dry-run`,
+    )
+    .action(async (paths: string[], options) => {
+      const { fixCommand } = await import('./fix.js');
+      process.exitCode = await fixCommand(paths, options, version);
+    });
+
   const rules = program.command('rules').description('the rule catalog');
   rules
     .command('list')
