@@ -83,9 +83,14 @@ Examples:
 
   program
     .command('fix')
-    .description('fix failing findings in ARM, Bicep and Terraform sources where each value originates; prove by rescan')
+    .description(
+      'fix failing findings in ARM, Bicep and Terraform sources where each value originates; prove by rescan',
+    )
     .argument('[paths...]', 'files or directories (default: the current directory)')
-    .option('-c, --config <file>', 'config file (default: .phiguard.yaml in the current directory, else the scanned root)')
+    .option(
+      '-c, --config <file>',
+      'config file (default: .phiguard.yaml in the current directory, else the scanned root)',
+    )
     .option('--parameters <file>', 'ARM parameter file (or .bicepparam) for every template')
     .option(
       '--var-file <file>',
@@ -98,7 +103,10 @@ Examples:
     .option('--rule <ids...>', 'only these rules')
     .addOption(new Option('--severity <min>', 'only findings at or above this severity').choices([...SEVERITIES]))
     .option('--interactive', 'ask before each file change (needs a terminal)')
-    .option('--az [file]', 'write an idempotent bash script of az commands for live/snapshot findings (default: stdout)')
+    .option(
+      '--az [file]',
+      'write an idempotent bash script of az commands for live/snapshot findings (default: stdout)',
+    )
     .option('-o, --output <file>', 'write the report (diffs, results) to this file (default: stdout)')
     .option('-f, --format <format>', 'report format: text or json', 'text')
     .option('-q, --quiet', 'print only the report and errors')
@@ -117,6 +125,36 @@ Examples:
     .action(async (paths: string[], options) => {
       const { fixCommand } = await import('./fix.js');
       process.exitCode = await fixCommand(paths, options, version);
+    });
+
+  program
+    .command('collect')
+    .description('collect live Azure resources and Entra ID objects into a snapshot that `phiguard scan` reads')
+    .requiredOption('-o, --out <file>', 'snapshot file: .ndjson/.jsonl (large estates) or .json, optionally .gz')
+    .option('--subscription <id>', 'a subscription id (repeatable, or comma-separated)', collectValues, [])
+    .option('--management-group <id>', 'every subscription under this management group')
+    .option('--all-subscriptions', 'every subscription the credential can read')
+    .option('--tenant <id>', 'the tenant to sign in to (alone: all its subscriptions)')
+    .addOption(liveCloudOption())
+    .option('--no-entra', 'skip Entra ID (Microsoft Graph)')
+    .option('--concurrency <n>', 'requests in flight per endpoint (default: 16)')
+    .option('-q, --quiet', 'print only errors')
+    .addHelpText(
+      'after',
+      `
+Credentials: DefaultAzureCredential (az login, AZURE_CLIENT_ID/AZURE_TENANT_ID/AZURE_CLIENT_SECRET, managed or
+workload identity). Needs Reader on the scope, and for Entra ID the Graph application permissions
+Application.Read.All, Directory.Read.All, Policy.Read.All and RoleManagement.Read.Directory (docs/live.md).
+Exit codes: 0 complete, 2 bad flags, 3 incomplete (the snapshot records what failed and why).
+
+Examples:
+  phiguard collect --subscription 00000000-0000-0000-0000-000000000000 --out snapshot.ndjson.gz
+  phiguard collect --management-group mg-health --cloud AzureUSGovernment --out gov.ndjson.gz
+  phiguard scan snapshot.ndjson.gz`,
+    )
+    .action(async (options) => {
+      const { collectCommand } = await import('./collect.js');
+      process.exitCode = await collectCommand(options, version);
     });
 
   const rules = program.command('rules').description('the rule catalog');
