@@ -6,6 +6,17 @@ import { EXIT } from '../report/summary.js';
 /** Exit code for a bug (an uncaught non-user error): distinct from the documented 0-3. */
 const EXIT_INTERNAL = 70;
 
+/** Repeatable, comma-separated flag values (`--subscription a --subscription b,c`). */
+function collectValues(value: string, previous: string[]): string[] {
+  return [...previous, ...value.split(',').filter(Boolean)];
+}
+
+function liveCloudOption(): Option {
+  return new Option('--cloud <name>', 'Azure cloud of the live scope')
+    .choices(['AzureCloud', 'AzureUSGovernment', 'AzureChinaCloud'])
+    .default('AzureCloud');
+}
+
 function buildProgram(version: string): Command {
   const program = new Command('phiguard')
     .description('Find, explain and fix HIPAA Security Rule failures in Azure IaC and live Azure state')
@@ -62,6 +73,13 @@ function buildProgram(version: string): Command {
     .option('--no-store', 'do not record this scan in the store')
     .option('-q, --quiet', 'print only the report and errors')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
+    .option('--live', 'collect live Azure and Entra ID state (the scope flags below) and scan it with the paths')
+    .option('--subscription <id>', 'with --live: a subscription id (repeatable, or comma-separated)', collectValues, [])
+    .option('--management-group <id>', 'with --live: every subscription under this management group')
+    .option('--all-subscriptions', 'with --live: every subscription the credential can read')
+    .option('--tenant <id>', 'with --live: the tenant to sign in to (alone: all its subscriptions)')
+    .addOption(liveCloudOption())
+    .option('--no-entra', 'with --live: skip Entra ID (Microsoft Graph)')
     .addHelpText(
       'after',
       `

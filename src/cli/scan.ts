@@ -17,10 +17,13 @@ import { EXIT, exitCodeFor, type FailOn, FindingTotals } from '../report/summary
 import { renderTable } from '../report/table.js';
 import { RULES } from '../rules/catalog/index.js';
 import { runScan, type ScanStats } from '../scan/run.js';
+import type { LiveFlags } from './collect.js';
 import { openGovernance, scanClock, writeBaseline } from './governance.js';
 import { type OutputSink, openOutput, writeFileAtomic } from './output.js';
 
-export interface ScanFlags {
+export interface ScanFlags extends LiveFlags {
+  /** Collect live state (the LiveFlags scope) and scan it with the paths. */
+  live?: boolean;
   config?: string;
   showConfig?: boolean;
   format: string;
@@ -146,6 +149,32 @@ function formatDiagnostic(diagnostic: IngestDiagnostic): string {
 }
 
 export async function scanCommand(paths: string[], flags: ScanFlags, version: string): Promise<number> {
+  const liveScope =
+    (flags.subscription?.length ?? 0) > 0 || flags.managementGroup || flags.allSubscriptions || flags.tenant;
+  if (liveScope && !flags.live)
+    throw new ConfigError('live scope flags need --live', undefined, 'phiguard scan --live ...');
+  if (flags.live) {
+    // Collect into a temporary snapshot and scan it with the given paths; its recorded failures make the scan incomplete.
+    const { liveSnapshot } = await import('./collect.js');
+    const live = await liveSnapshot(flags, version);
+    if (typeof live === 'number') return live;
+    try {
+      return await scanCommand(
+        [...paths, live.path],
+        {
+          ...flags,
+          live: false,
+          subscription: [],
+          managementGroup: undefined,
+          allSubscriptions: false,
+          tenant: undefined,
+        },
+        version,
+      );
+    } finally {
+      await live.cleanup();
+    }
+  }
   const scanPaths = paths.length > 0 ? paths : ['.'];
   const config = resolveConfig(flags.config, scanPaths);
   if (flags.showConfig) {
