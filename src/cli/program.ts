@@ -193,6 +193,73 @@ Examples:
       const { rulesShow } = await import('./rules.js');
       process.exitCode = await rulesShow(id);
     });
+
+  const guardrails = program
+    .command('guardrails')
+    .description('generate preventive and detective controls: Azure Policy, Sentinel rules, Conditional Access');
+  const guardrailFormat = (fallback: string) =>
+    new Option('-f, --format <format>', `arm, bicep, terraform or json (default: ${fallback})`);
+  guardrails
+    .command('policy')
+    .description('an Azure Policy initiative for the HIPAA rules (built-in + custom definitions) and its assignment')
+    .requiredOption(
+      '--scope <id>',
+      'assignment scope: /subscriptions/<guid> or /providers/Microsoft.Management/managementGroups/<name>',
+    )
+    .addOption(
+      new Option('--effect <effect>', 'audit, or deny where a definition supports Deny')
+        .choices(['audit', 'deny'])
+        .default('audit'),
+    )
+    .addOption(guardrailFormat('arm'))
+    .option('-o, --output <file>', 'write to this file (default: stdout)')
+    .option('-c, --config <file>', 'config file (default: .phiguard.yaml in the current directory)')
+    .option('-q, --quiet', 'do not print notes on stderr')
+    .addHelpText(
+      'after',
+      '\nExample:\n  phiguard guardrails policy --scope /subscriptions/<guid> --effect audit -f bicep -o phiguard-policy.bicep',
+    )
+    .action(async (options) => {
+      const { guardrailsPolicy } = await import('./guardrails.js');
+      process.exitCode = await guardrailsPolicy(options);
+    });
+  guardrails
+    .command('sentinel')
+    .description('Microsoft Sentinel scheduled analytics rules for PHI access anomalies')
+    .option('--workspace <name>', 'Sentinel workspace name or ARM id')
+    .addOption(guardrailFormat('arm'))
+    .option('-o, --output <file>', 'write to this file (default: stdout)')
+    .option('-c, --config <file>', 'config file (default: .phiguard.yaml in the current directory)')
+    .option('-q, --quiet', 'do not print notes on stderr')
+    .addHelpText(
+      'after',
+      '\nExample:\n  phiguard guardrails sentinel --workspace law-phi-audit -f terraform -o sentinel.tf',
+    )
+    .action(async (options) => {
+      const { guardrailsSentinel } = await import('./guardrails.js');
+      process.exitCode = await guardrailsSentinel(options);
+    });
+  guardrails
+    .command('conditional-access')
+    .description('Microsoft Graph Conditional Access policies: MFA and sign-in frequency for the PHI applications')
+    .addOption(
+      new Option('--state <state>', 'policy state')
+        .choices(['enabledForReportingButNotEnforced', 'enabled', 'disabled'])
+        .default('enabledForReportingButNotEnforced'),
+    )
+    .option('--no-block-legacy-auth', 'leave out the policy blocking legacy authentication')
+    .addOption(new Option('-f, --format <format>', 'json (Graph POST bodies) or terraform (azuread)').default('json'))
+    .option('-o, --output <file>', 'write to this file (default: stdout)')
+    .option('-c, --config <file>', 'config file (default: .phiguard.yaml in the current directory)')
+    .option('-q, --quiet', 'do not print notes on stderr')
+    .addHelpText(
+      'after',
+      '\nExample:\n  phiguard guardrails conditional-access -o ca.json\n  for i in $(seq 0 $(($(jq length ca.json) - 1))); do jq ".[$i]" ca.json > /tmp/ca.json; az rest --method POST --url https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies --body @/tmp/ca.json; done',
+    )
+    .action(async (options) => {
+      const { guardrailsConditionalAccess } = await import('./guardrails.js');
+      process.exitCode = await guardrailsConditionalAccess(options);
+    });
   return program;
 }
 
