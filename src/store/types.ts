@@ -9,8 +9,7 @@ export type Dialect = 'sqlite' | 'postgres';
 
 /**
  * Ledger events a recorded scan appends, in the scan's own transaction (src/store/recorder.ts):
- * - `scan`: data `{scan, scope, status, inputs, toolVersion, catalogVersion, counts, findings}` where `findings` is the
- *   SHA-256 of the scan's stored findings (canonical JSON lines in insertion order).
+ * - `scan`: data `{scan, scope, status, startedAt, inputs, toolVersion, catalogVersion, counts}`.
  * - `status`: data `{scan, scope, fields: ['subject', 'rule', 'resource', 'from', 'to', 'reason'], changes}`, each
  *   change a tuple in that order (`from` null for a new subject). Up to STATUS_CHANGES_PER_EVENT changes per entry: a
  *   first scan of a large estate opens 500,000 subjects, and one entry each would double the store's size.
@@ -96,8 +95,6 @@ export interface Subject {
   firstSeenScan: number;
   /** The scan that last opened it (first seen or reopened). */
   openedScan: number;
-  /** The last scan in which it failed, needed review or was waived. */
-  lastSeenScan: number;
   fixedInScan: number | null;
   /** `passed`: evaluated and passing; `gone`: a complete scan of the scope no longer has it. */
   fixedReason: 'passed' | 'gone' | null;
