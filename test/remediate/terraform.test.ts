@@ -353,7 +353,7 @@ ${rules}}
       [
         {
           finding: { fingerprint: 'f', ruleId: 'PHI-STG-005' } as Finding,
-          resource: account,
+          resource: account as Resource,
           steps: [{ kind: 'remove', path: 'properties.networkAcls.ipRules.0.value' }],
         },
       ],

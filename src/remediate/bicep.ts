@@ -1,0 +1,574 @@
+// The Bicep SourceWriter. Bicep resources are already in the canonical ARM shape, so a step's path is the path in
+// the resource body. A value changes where it originates (Resource.locations: the body, a `param` default, a
+// .bicepparam line, an ARM parameter file); an absent one is inserted into the body, creating `properties: {}` and
+// other parents as needed. New resources are appended to the subject's own file, referencing it by symbol: a
+// separate phiguard-remediation.bicep would be a separate deployment that cannot name the subject's symbols, and the
+// same file keeps the rescan able to link the new resource to its subject through `scope:`/`parent:`.
+import { findNodeAtOffset, parseTree } from 'jsonc-parser';
+import { isObject, locationKey } from '../core/path.js';
+import { type SourceLocation, Unresolved, type Value, type ValueObject } from '../core/types.js';
+import type { Program, ResourceDecl } from '../ingest/bicep/ast.js';
+import { parseBicep } from '../ingest/bicep/parser.js';
+import { Source } from '../ingest/bicep/source.js';
+import type { FixStep } from '../rules/define.js';
+import {
+  bicepKey,
+  bicepValue,
+  bodyObject,
+  exprAt,
+  indentAt,
+  indentUnit,
+  lineSpan,
+  type ObjectExpr,
+  offsetOf,
+  property,
+  resourceDecls,
+} from './bicep/syntax.js';
+import { EditBuffer } from './edits.js';
+import {
+  type FixNote,
+  INPUT_PREFIX,
+  type PlannedFix,
+  type ReadText,
+  type SourceWriter,
+  type WriteContext,
+  type WriterResult,
+} from './types.js';
+
+const SHARED_VIA = new Set(['parameter default', 'parameter file', 'variable']);
+
+class WriterProblem extends Error {}
+
+class Session {
+  readonly buffers = new Map<string, EditBuffer>();
+  readonly notes: FixNote[] = [];
+  /** Text to append per file (new resources and input parameters), with the fingerprints it serves. */
+  readonly appended = new Map<string, { blocks: string[]; params: Set<string>; fingerprints: Set<string> }>();
+
+  constructor(
+    readonly readText: ReadText,
+    readonly context: WriteContext | undefined,
+  ) {}
+
+  buffer(file: string): EditBuffer {
+    let buffer = this.buffers.get(file);
+    if (!buffer) {
+      buffer = new EditBuffer(file, this.readText(file));
+      this.buffers.set(file, buffer);
+    }
+    return buffer;
+  }
+
+  offset(at: SourceLocation): number | undefined {
+    const buffer = this.buffer(at.file);
+    return buffer.toCurrent(offsetOf(buffer.original, at.line, at.column));
+  }
+
+  parse(file: string): Program {
+    try {
+      return parseBicep(new Source(file, this.buffer(file).text), /\.bicepparam$/i.test(file) ? 'bicepparam' : 'bicep');
+    } catch {
+      throw new WriterProblem(`${file} does not parse; fix its syntax first`);
+    }
+  }
+
+  edit(file: string, start: number, end: number, text: string, fingerprint: string): void {
+    this.buffer(file).replace(start, end, text, [fingerprint]);
+  }
+
+  note(fix: PlannedFix, kind: FixNote['kind'], message: string, at?: SourceLocation): void {
+    this.notes.push({
+      fingerprint: fix.finding.fingerprint,
+      ruleId: fix.finding.ruleId,
+      kind,
+      message,
+      ...(at && { at }),
+    });
+  }
+}
+
+export const bicepWriter: SourceWriter = {
+  origins: ['bicep'],
+  write(fixes: PlannedFix[], readText: ReadText, context?: WriteContext): WriterResult {
+    const session = new Session(readText, context);
+    for (const fix of fixes)
+      for (const step of fix.steps) {
+        try {
+          applyStep(session, fix, step);
+        } catch (error) {
+          if (!(error instanceof WriterProblem)) throw error;
+          session.note(fix, 'manual', error.message, fix.resource.at);
+        }
+      }
+    for (const [file, pending] of session.appended) {
+      const text = session.buffer(file).text;
+      const params = [...pending.params].join('\n');
+      const body = [params, ...pending.blocks].filter(Boolean).join('\n');
+      const separator = text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
+      const header = '// Added by phiguard fix: resources the HIPAA findings of this file need.\n';
+      session.buffer(file).replace(text.length, text.length, `${separator}${header}${body}`, pending.fingerprints);
+    }
+    const edits = [...session.buffers.values()].flatMap((buffer) => buffer.edits());
+    return { edits, newFiles: [], notes: session.notes };
+  },
+};
+
+function applyStep(session: Session, fix: PlannedFix, step: FixStep): void {
+  const resource = fix.resource;
+  if (step.kind === 'manual') {
+    session.note(fix, 'manual', step.why, resource.at);
+    return;
+  }
+  if (!resource.at || !/\.bicep$/i.test(resource.at.file))
+    throw new WriterProblem(`cannot locate ${resource.address} in Bicep source`);
+  switch (step.kind) {
+    case 'set':
+      setValue(session, fix, step.path, step.value);
+      return;
+    case 'remove':
+      removeValue(session, fix, step.path);
+      return;
+    case 'delete-resource': {
+      const decl = declaration(session, fix);
+      const text = session.buffer(resource.at.file).text;
+      const span = lineSpan(text, decl.start, decl.end);
+      session.edit(resource.at.file, span.start, span.end, '', fix.finding.fingerprint);
+      return;
+    }
+    case 'create':
+      create(session, fix, step);
+      return;
+  }
+}
+
+function declaration(session: Session, fix: PlannedFix): ResourceDecl {
+  const at = fix.resource.at as SourceLocation;
+  const offset = session.offset(at);
+  const decl = resourceDecls(session.parse(at.file)).find(
+    (d) =>
+      offset !== undefined &&
+      (d.start === offset || d.nameStart === offset || (d.start <= offset && offset < d.typeStart)),
+  );
+  if (!decl) throw new WriterProblem(`cannot find the declaration of ${fix.resource.address} in ${at.file}`);
+  return decl;
+}
+
+function setValue(session: Session, fix: PlannedFix, path: string, value: Value): void {
+  const at = fix.resource.locations?.get(locationKey(path));
+  if (at && replaceAt(session, fix, at, path, value)) return;
+  insert(session, fix, path, value);
+}
+
+function replaceAt(session: Session, fix: PlannedFix, at: SourceLocation, path: string, value: Value): boolean {
+  let text: string;
+  try {
+    text = session.buffer(at.file).text;
+  } catch {
+    return false;
+  }
+  const offset = session.offset(at);
+  if (offset === undefined) return false;
+  if (/\.json$/i.test(at.file)) {
+    const tree = parseTree(text);
+    const node = tree && findNodeAtOffset(tree, offset);
+    if (!node || node.offset !== offset) return false;
+    session.edit(at.file, node.offset, node.offset + node.length, JSON.stringify(value), fix.finding.fingerprint);
+  } else {
+    const found = exprAt(session.parse(at.file), offset);
+    if (!found) return false;
+    const expr = found.kind === 'property' ? found.item.value : found.kind === 'element' ? found.item : found.expr;
+    // The location of a whole resource body or a parent object is not the value itself.
+    if (expr.kind === 'object' && !isObject(value)) return false;
+    session.edit(
+      at.file,
+      expr.start,
+      expr.end,
+      bicepValue(value, indentAt(text, expr.start), indentUnit(text)),
+      fix.finding.fingerprint,
+    );
+  }
+  const via = fix.resource.via?.get(locationKey(path));
+  if (via && SHARED_VIA.has(via)) flagShared(session, fix, at, via);
+  return true;
+}
+
+function flagShared(session: Session, fix: PlannedFix, at: SourceLocation, via: string): void {
+  const others = new Set<string>();
+  for (const other of session.context?.resources ?? []) {
+    if (other.id === fix.resource.id || !other.locations) continue;
+    for (const location of other.locations.values())
+      if (location.file === at.file && location.line === at.line && location.column === at.column) {
+        others.add(other.address);
+        break;
+      }
+  }
+  const name = paramName(session, at);
+  const what = name ? `${via === 'variable' ? 'variable' : 'parameter'} ${name}` : `the value at ${at.file}:${at.line}`;
+  if (others.size > 0)
+    session.note(
+      fix,
+      'shared-value',
+      `${what} (${via}) is also used by ${[...others].sort().join(', ')}: the change applies to them too`,
+      at,
+    );
+  else if (name && usedElsewhere(session, fix, name))
+    session.note(
+      fix,
+      'shared-value',
+      `${what} (${via}) is read by other declarations: the change applies to them too`,
+      at,
+    );
+}
+
+function paramName(session: Session, at: SourceLocation): string | undefined {
+  if (/\.json$/i.test(at.file)) return undefined;
+  const offset = session.offset(at);
+  if (offset === undefined) return undefined;
+  for (const statement of session.parse(at.file).statements)
+    if (
+      (statement.kind === 'param' || statement.kind === 'var') &&
+      statement.start <= offset &&
+      offset <= statement.end
+    )
+      return statement.name;
+  return undefined;
+}
+
+function usedElsewhere(session: Session, fix: PlannedFix, name: string): boolean {
+  const file = fix.resource.at?.file;
+  if (!file) return false;
+  const text = session.buffer(file).text;
+  const own = declaration(session, fix);
+  const pattern = new RegExp(`(?<![\\w.'])${name}(?![\\w'])`, 'g');
+  for (const statement of session.parse(file).statements) {
+    if (statement.kind === 'param' && statement.name === name) continue;
+    if (statement.start === own.start) continue;
+    if (own.start >= statement.start && own.end <= statement.end && statement.kind === 'resource') {
+      // A parent declaration: only its text outside the subject counts.
+      const outside = text.slice(statement.start, own.start) + text.slice(own.end, statement.end);
+      if (pattern.test(outside)) return true;
+      continue;
+    }
+    if (pattern.test(text.slice(statement.start, statement.end))) return true;
+  }
+  return false;
+}
+
+/** Inserts `path` = value into the resource body, creating missing parent objects. */
+function insert(session: Session, fix: PlannedFix, path: string, value: Value): void {
+  const file = (fix.resource.at as SourceLocation).file;
+  const decl = declaration(session, fix);
+  let object = bodyObject(decl.body);
+  if (!object) throw new WriterProblem(`${fix.resource.address} has no object body to add ${path} to`);
+  const segments = path.split('.');
+  const text = session.buffer(file).text;
+  const unit = indentUnit(text);
+  for (let i = 0; i < segments.length; i++) {
+    const key = segments[i];
+    if (/^\d+$/.test(key)) throw new WriterProblem(`${path}: add element ${key} of the list by hand`);
+    const item = property(object, key);
+    const last = i === segments.length - 1;
+    if (item && !last && item.value.kind === 'object') {
+      object = item.value;
+      continue;
+    }
+    if (item) {
+      // Present but not where the location said (or not an object to descend into): replace its value.
+      let nested: Value = value;
+      for (const segment of segments.slice(i + 1).reverse()) nested = { [segment]: nested };
+      const indent = indentAt(text, item.start);
+      session.edit(file, item.value.start, item.value.end, bicepValue(nested, indent, unit), fix.finding.fingerprint);
+      return;
+    }
+    let nested: Value = value;
+    for (const segment of segments.slice(i + 1).reverse()) nested = { [segment]: nested };
+    insertProperty(session, fix, file, object, key, nested);
+    return;
+  }
+}
+
+function insertProperty(
+  session: Session,
+  fix: PlannedFix,
+  file: string,
+  object: ObjectExpr,
+  key: string,
+  value: Value,
+): void {
+  const text = session.buffer(file).text;
+  const unit = indentUnit(text);
+  const oneLine = !text.slice(object.start, object.end).includes('\n');
+  const outer = indentAt(text, object.start);
+  const first = object.items[0];
+  const indent = first && !oneLine ? indentAt(text, first.start) : outer + unit;
+  const line = `${indent}${bicepKey(key)}: ${bicepValue(value, indent, unit)}\n`;
+  if (oneLine) {
+    // `{}` or `{ name: 'x' }`: open it up, one property per line.
+    const inner = text.slice(object.start + 1, object.end - 1).trim();
+    const items = inner === '' ? '' : `${indent}${inner.replace(/\s*,\s*/g, `\n${indent}`)}\n`;
+    session.edit(file, object.start, object.end, `{\n${items}${line}${outer}}`, fix.finding.fingerprint);
+    return;
+  }
+  const last = object.items[object.items.length - 1];
+  const after = last ? last.end : object.start + 1;
+  const eol = text.indexOf('\n', after);
+  const at = eol < 0 || eol >= object.end ? object.end - 1 : eol + 1;
+  session.edit(file, at, at, line, fix.finding.fingerprint);
+}
+
+function removeValue(session: Session, fix: PlannedFix, path: string): void {
+  const at = fix.resource.locations?.get(locationKey(path));
+  if (!at) return;
+  const via = fix.resource.via?.get(locationKey(path));
+  if (via && SHARED_VIA.has(via))
+    throw new WriterProblem(
+      `${path} of ${fix.resource.address} comes from a ${via} (${at.file}:${at.line}): remove its use by hand`,
+    );
+  const offset = session.offset(at);
+  if (offset === undefined || /\.json$/i.test(at.file))
+    throw new WriterProblem(`cannot remove ${path} at ${at.file}:${at.line}`);
+  const found = exprAt(session.parse(at.file), offset);
+  const text = session.buffer(at.file).text;
+  if (found?.kind === 'property') {
+    const span = lineSpan(text, found.item.start, found.item.end);
+    session.edit(at.file, span.start, span.end, '', fix.finding.fingerprint);
+    return;
+  }
+  if (found?.kind === 'element') {
+    const span = lineSpan(text, found.item.start, found.item.end);
+    // Elements separated by commas on one line take their comma with them.
+    const comma = /^\s*,/.exec(text.slice(span.end));
+    session.edit(at.file, span.start, comma ? span.end + comma[0].length : span.end, '', fix.finding.fingerprint);
+    return;
+  }
+  throw new WriterProblem(
+    `cannot remove ${path} of ${fix.resource.address}: remove it at ${at.file}:${at.line} by hand`,
+  );
+}
+
+const API = {
+  privateEndpoints: 'Microsoft.Network/privateEndpoints@2023-11-01',
+  dnsZones: 'Microsoft.Network/privateDnsZones@2020-06-01',
+  zoneGroups: 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2023-11-01',
+  diagnostics: 'Microsoft.Insights/diagnosticSettings@2021-05-01-preview',
+  tables: 'Microsoft.OperationalInsights/workspaces/tables@2022-10-01',
+  securityRules: 'Microsoft.Network/networkSecurityGroups/securityRules@2023-11-01',
+  auditing: 'Microsoft.Sql/servers/auditingSettings@2021-11-01',
+  databases: 'Microsoft.Sql/servers/databases@2021-11-01',
+  blobServices: 'Microsoft.Storage/storageAccounts/blobServices@2023-01-01',
+  managementPolicies: 'Microsoft.Storage/storageAccounts/managementPolicies@2023-01-01',
+  locks: 'Microsoft.Authorization/locks@2020-05-01',
+};
+
+const ref = (expression: string): Value => new Unresolved(expression);
+
+function resourceText(symbol: string, type: string, body: ValueObject, existing = false): string {
+  return `resource ${symbol} '${type}'${existing ? ' existing' : ''} = ${bicepValue(body, '', '  ')}\n`;
+}
+
+function create(session: Session, fix: PlannedFix, step: Extract<FixStep, { kind: 'create' }>): void {
+  const resource = fix.resource;
+  const file = (resource.at as SourceLocation).file;
+  const decl = declaration(session, fix);
+  // A nested declaration (`sa::blob`) is referenced with `::` from the top level.
+  const symbol = resource.address.includes('.') ? decl.name : resource.address.replace(/\[.*$/, '');
+  const base = decl.name.replace(/[^A-Za-z0-9_]/g, '');
+  let pending = session.appended.get(file);
+  if (!pending) {
+    pending = { blocks: [], params: new Set(), fingerprints: new Set() };
+    session.appended.set(file, pending);
+  }
+  const target = pending;
+  const settings = step.settings ?? {};
+  const text = (key: string) => (typeof settings[key] === 'string' ? (settings[key] as string) : undefined);
+  const value = (key: string): Value | undefined => {
+    if (settings[key] !== undefined) return settings[key];
+    const input = step.inputs?.find((i) => i.name === key);
+    if (!input) return undefined;
+    const name = `${INPUT_PREFIX}${input.name}`;
+    const declared = `@description(${bicepValue(input.why, '', '  ')})\nparam ${name} string\n`;
+    if (!target.params.has(declared) && !session.buffer(file).text.includes(`param ${name} `)) {
+      target.params.add(declared);
+      session.note(fix, 'needs-input', `${name} in ${file}: ${input.why}`, resource.at);
+    }
+    return ref(name);
+  };
+  const blocks: string[] = [];
+  const location = ref(`${symbol}.location`);
+  switch (step.resource) {
+    case 'private-endpoint': {
+      const groupId = text('groupId') ?? 'default';
+      const zone = text('privateDnsZone');
+      const name = `phiguard${base}${groupId.replace(/[^A-Za-z0-9]/g, '')}`;
+      blocks.push(
+        resourceText(`${name}Pe`, API.privateEndpoints, {
+          name: ref(`'\${${symbol}.name}-${groupId}-pe'`),
+          location,
+          properties: {
+            subnet: { id: value('subnetId') ?? ref('null') },
+            privateLinkServiceConnections: [
+              {
+                name: ref(`'\${${symbol}.name}-${groupId}'`),
+                properties: { privateLinkServiceId: ref(`${symbol}.id`), groupIds: [groupId] },
+              },
+            ],
+          },
+        }),
+      );
+      if (zone) {
+        blocks.push(
+          resourceText(`${name}Zone`, API.dnsZones, { name: zone, location: 'global' }),
+          resourceText(`${name}ZoneGroup`, API.zoneGroups, {
+            parent: ref(`${name}Pe`),
+            name: 'default',
+            properties: {
+              privateDnsZoneConfigs: [
+                { name: zone.replace(/\./g, '-'), properties: { privateDnsZoneId: ref(`${name}Zone.id`) } },
+              ],
+            },
+          }),
+        );
+        session.note(
+          fix,
+          'manual',
+          `link the private DNS zone ${zone} to the endpoint's virtual network (privateDnsZones/virtualNetworkLinks)`,
+          resource.at,
+        );
+      }
+      break;
+    }
+    case 'diagnostic-setting': {
+      const sub = text('target');
+      const logs = Array.isArray(settings.logs) ? settings.logs.filter(isObject) : [];
+      const body: ValueObject = {
+        name: text('name') ?? 'phiguard-audit',
+        scope: ref(symbol),
+        properties: {
+          workspaceId: value('workspaceId') ?? ref('null'),
+          logs: logs.map((log) => ({ ...log, enabled: true })),
+          ...(settings.metrics === true ? { metrics: [{ category: 'AllMetrics', enabled: true }] } : {}),
+        },
+      };
+      let scopeSymbol = symbol;
+      if (sub) {
+        // A sub-resource (`blobServices/default`) is declared `existing` so the setting can name it as its scope.
+        const [childType, childName] = sub.split('/');
+        scopeSymbol = `phiguard${base}${childType}`;
+        const parentType = resourceType(decl);
+        blocks.push(
+          resourceText(
+            scopeSymbol,
+            `${parentType}/${childType}@${apiVersion(decl)}`,
+            { parent: ref(symbol), name: childName ?? 'default' },
+            true,
+          ),
+        );
+        body.scope = ref(scopeSymbol);
+      }
+      blocks.push(resourceText(`phiguard${base}${sub ? sub.split('/')[0] : ''}Diagnostics`, API.diagnostics, body));
+      break;
+    }
+    case 'sql-auditing': {
+      const master = `phiguard${base}Master`;
+      blocks.push(
+        resourceText(`phiguard${base}Auditing`, API.auditing, {
+          parent: ref(symbol),
+          name: 'default',
+          properties: {
+            state: 'Enabled',
+            isAzureMonitorTargetEnabled: true,
+            retentionDays: typeof settings.retentionDays === 'number' ? settings.retentionDays : 0,
+            auditActionsAndGroups: Array.isArray(settings.auditActionsAndGroups) ? settings.auditActionsAndGroups : [],
+          },
+        }),
+        resourceText(master, API.databases, { parent: ref(symbol), name: 'master' }, true),
+        resourceText(`phiguard${base}AuditDiagnostics`, API.diagnostics, {
+          name: 'phiguard-sql-audit',
+          scope: ref(master),
+          properties: {
+            workspaceId: value('workspaceId') ?? ref('null'),
+            logs: [{ category: 'SQLSecurityAuditEvents', enabled: true }],
+          },
+        }),
+      );
+      break;
+    }
+    case 'log-analytics-table-retention': {
+      const table = text('table') ?? 'AzureDiagnostics';
+      blocks.push(
+        resourceText(`phiguard${base}${table.replace(/[^A-Za-z0-9]/g, '')}`, API.tables, {
+          parent: ref(symbol),
+          name: table,
+          properties: {
+            totalRetentionInDays:
+              typeof settings.totalRetentionInDays === 'number' ? settings.totalRetentionInDays : 2192,
+          },
+        }),
+      );
+      break;
+    }
+    case 'nsg-deny-rule': {
+      const { name, ...properties } = settings;
+      blocks.push(
+        resourceText(`phiguard${base}${String(name ?? 'deny').replace(/[^A-Za-z0-9]/g, '')}`, API.securityRules, {
+          parent: ref(symbol),
+          name: typeof name === 'string' ? name : 'phiguard-deny',
+          properties,
+        }),
+      );
+      break;
+    }
+    case 'blob-service-properties':
+      if (/\/blobServices$/i.test(resource.type)) {
+        for (const [key, inner] of Object.entries(settings)) setValue(session, fix, `properties.${key}`, inner);
+        return;
+      }
+      blocks.push(
+        resourceText(`phiguard${base}Blob`, API.blobServices, {
+          parent: ref(symbol),
+          name: 'default',
+          properties: settings,
+        }),
+      );
+      break;
+    case 'lifecycle-policy':
+      blocks.push(
+        resourceText(`phiguard${base}Lifecycle`, API.managementPolicies, {
+          parent: ref(symbol),
+          name: 'default',
+          properties: { policy: { rules: Array.isArray(settings.rules) ? settings.rules : [] } },
+        }),
+      );
+      break;
+    case 'resource-lock':
+      blocks.push(
+        resourceText(`phiguard${base}Lock`, API.locks, {
+          name: 'phiguard-lock',
+          scope: ref(symbol),
+          properties: {
+            level: text('level') ?? 'CanNotDelete',
+            notes: text('notes') ?? 'Protects PHI (HIPAA 164.308(a)(7))',
+          },
+        }),
+      );
+      break;
+    default:
+      // A customer-managed key spans a vault, key, identity and role assignment wired into the subject, and a
+      // Defender plan deploys at subscription scope: neither fits a resource-group template's tail.
+      throw new WriterProblem(
+        step.resource === 'defender-plan'
+          ? `enable the Defender plan ${text('pricingName') ?? ''} in a subscription-scope deployment (targetScope = 'subscription', Microsoft.Security/pricings)`
+          : `add a customer-managed key for ${resource.address}: a Key Vault with purge protection, an RSA key, a user-assigned identity with the Key Vault Crypto Service Encryption User role, and the subject's encryption settings`,
+      );
+  }
+  target.blocks.push(...blocks);
+  target.fingerprints.add(fix.finding.fingerprint);
+}
+
+function resourceType(decl: ResourceDecl): string {
+  return decl.type.split('@')[0];
+}
+
+function apiVersion(decl: ResourceDecl): string {
+  return decl.type.split('@')[1] ?? '2023-01-01';
+}

@@ -1,0 +1,301 @@
+// The Bicep writer through the real pipeline pieces: scan files in a temp dir, plan fixes, apply the writer's edits,
+// then check the changed bytes, that the files still parse, and that a rescan shows the rule passing.
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { defaultConfig } from '../../src/core/config.js';
+import type { Inventory } from '../../src/core/inventory.js';
+import type { Finding, Resource } from '../../src/core/types.js';
+import { parseBicep, Source } from '../../src/ingest/bicep/index.js';
+import { bicepWriter } from '../../src/remediate/bicep.js';
+import { applyEdits } from '../../src/remediate/edits.js';
+import type { PlannedFix, WriterResult } from '../../src/remediate/types.js';
+import { RULES } from '../../src/rules/catalog/index.js';
+import type { FixStep } from '../../src/rules/define.js';
+import { runScan } from '../../src/scan/run.js';
+
+const dirs: string[] = [];
+after(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+});
+
+function folder(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'phiguard-bicep-fix-'));
+  dirs.push(dir);
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  return dir;
+}
+
+function config() {
+  const c = defaultConfig();
+  c.classification.default = 'phi';
+  return c;
+}
+
+async function scan(dir: string, ruleId: string) {
+  const rule = RULES.find((r) => r.id === ruleId);
+  assert.ok(rule, ruleId);
+  const subjects: { finding: Finding; resource: Resource }[] = [];
+  const resources: Resource[] = [];
+  let inventory: Inventory | undefined;
+  const stats = await runScan({
+    paths: [dir],
+    config: config(),
+    rules: [rule],
+    onFinding: () => {},
+    onSubject: (finding, resource) => subjects.push({ finding, resource }),
+    onInventory: (inv) => {
+      inventory = inv;
+      resources.push(...inv.resources);
+    },
+  });
+  return { rule, subjects, resources, inventory, stats };
+}
+
+/** Scans, plans `ruleId`'s failing findings (the rule's own fix, or `steps`), writes, and returns what changed. */
+async function fix(dir: string, ruleId: string, steps: FixStep[] | 'rule' = 'rule') {
+  const before = await scan(dir, ruleId);
+  const failing = before.subjects.filter((s) => s.finding.status === 'fail');
+  assert.ok(failing.length > 0, `${ruleId} should fail before the fix`);
+  const fixes: PlannedFix[] = failing.map(({ finding, resource }) => ({
+    finding,
+    resource,
+    steps:
+      steps === 'rule'
+        ? (before.rule.fix?.(resource, {
+            path: finding.evidence.path,
+            actual: finding.evidence.actual,
+            config: config(),
+            inventory: before.inventory as Inventory,
+          }) ?? [])
+        : steps,
+  }));
+  const result = bicepWriter.write(fixes, (file) => readFileSync(file, 'utf8'), { resources: before.resources });
+  const originals = new Map<string, string>();
+  for (const file of new Set(result.edits.map((e) => e.file))) {
+    const text = readFileSync(file, 'utf8');
+    originals.set(file, text);
+    writeFileSync(
+      file,
+      applyEdits(
+        text,
+        result.edits.filter((e) => e.file === file),
+      ),
+    );
+  }
+  return { result, originals };
+}
+
+async function rescan(dir: string, ruleId: string, address: string): Promise<string[]> {
+  const after = await scan(dir, ruleId);
+  assert.equal(after.stats.resources > 0, true);
+  const statuses = after.subjects.filter((s) => s.finding.resource.address === address).map((s) => s.finding.status);
+  return statuses.length === 0 ? ['pass'] : statuses;
+}
+
+function assertOnlyEdited(result: WriterResult, originals: Map<string, string>) {
+  for (const [file, original] of originals) {
+    const edits = result.edits.filter((e) => e.file === file).sort((a, b) => a.start - b.start);
+    const now = readFileSync(file, 'utf8');
+    let at = 0;
+    let cursor = 0;
+    for (const edit of edits) {
+      assert.equal(now.slice(cursor, cursor + (edit.start - at)), original.slice(at, edit.start));
+      cursor += edit.start - at + edit.text.length;
+      at = edit.end;
+    }
+    assert.equal(now.slice(cursor), original.slice(at));
+    parseBicep(new Source(file, now), file.endsWith('.bicepparam') ? 'bicepparam' : 'bicep');
+  }
+}
+
+const ACCOUNT = (properties: string, params = '') => `${params}// PHI document store
+resource sa 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: 'phidocs'
+  location: 'eastus'
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_GRS'
+  }
+${properties}}
+`;
+
+describe('bicep writer: values at their origin', () => {
+  it('replaces a property in the resource body, keeping comments and other bytes', async () => {
+    const dir = folder({
+      'main.bicep': ACCOUNT(
+        "  properties: {\n    minimumTlsVersion: 'TLS1_0' // legacy clients\n    supportsHttpsTrafficOnly: true\n  }\n",
+      ),
+    });
+    const { result, originals } = await fix(dir, 'PHI-STG-004');
+    assertOnlyEdited(result, originals);
+    assert.match(readFileSync(join(dir, 'main.bicep'), 'utf8'), /minimumTlsVersion: 'TLS1_2' \/\/ legacy clients\n/);
+    assert.deepEqual(await rescan(dir, 'PHI-STG-004', 'sa'), ['pass']);
+  });
+
+  it('edits the param default and flags a parameter another resource reads', async () => {
+    const main = `${ACCOUNT('  properties: {\n    minimumTlsVersion: tls\n  }\n', "param tls string = 'TLS1_1'\n\n")}
+resource logs 'Microsoft.Storage/storageAccounts@2023-01-01' = {
+  name: 'philogs'
+  location: 'eastus'
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_GRS'
+  }
+  properties: {
+    minimumTlsVersion: tls
+  }
+}
+`;
+    const dir = folder({ 'main.bicep': main });
+    const { result, originals } = await fix(dir, 'PHI-STG-004');
+    assertOnlyEdited(result, originals);
+    const text = readFileSync(join(dir, 'main.bicep'), 'utf8');
+    assert.equal(text, main.replace("param tls string = 'TLS1_1'", "param tls string = 'TLS1_2'"));
+    const shared = result.notes.filter((n) => n.kind === 'shared-value');
+    assert.ok(shared.length > 0);
+    assert.match(shared[0].message, /parameter tls \(parameter default\) is also used by (logs|sa)/);
+    assert.deepEqual(await rescan(dir, 'PHI-STG-004', 'sa'), ['pass']);
+    assert.deepEqual(await rescan(dir, 'PHI-STG-004', 'logs'), ['pass']);
+  });
+
+  it('edits the .bicepparam line that supplied the value', async () => {
+    const params = "using 'main.bicep'\n\n// production\nparam tls = 'TLS1_0'\n";
+    const dir = folder({
+      'main.bicep': ACCOUNT('  properties: {\n    minimumTlsVersion: tls\n  }\n', 'param tls string\n\n'),
+      'main.bicepparam': params,
+    });
+    const { result, originals } = await fix(dir, 'PHI-STG-004');
+    assertOnlyEdited(result, originals);
+    assert.equal(readFileSync(join(dir, 'main.bicepparam'), 'utf8'), params.replace("'TLS1_0'", "'TLS1_2'"));
+    assert.deepEqual(await rescan(dir, 'PHI-STG-004', 'sa'), ['pass']);
+  });
+});
+
+describe('bicep writer: absent values are inserted', () => {
+  it('creates properties and nested objects in the body style', async () => {
+    const dir = folder({ 'main.bicep': ACCOUNT('') });
+    const { result, originals } = await fix(dir, 'PHI-STG-005', [
+      { kind: 'set', path: 'properties.networkAcls.defaultAction', value: 'Deny' },
+      { kind: 'set', path: 'properties.publicNetworkAccess', value: 'Disabled' },
+    ]);
+    assertOnlyEdited(result, originals);
+    const text = readFileSync(join(dir, 'main.bicep'), 'utf8');
+    assert.match(
+      text,
+      /\n {2}properties: \{\n {4}networkAcls: \{\n {6}defaultAction: 'Deny'\n {4}\}\n {4}publicNetworkAccess: 'Disabled'\n {2}\}\n\}\n$/,
+    );
+    assert.deepEqual(await rescan(dir, 'PHI-STG-005', 'sa'), ['pass']);
+  });
+
+  it('opens a one-line object', async () => {
+    const dir = folder({ 'main.bicep': ACCOUNT('  properties: { supportsHttpsTrafficOnly: true }\n') });
+    await fix(dir, 'PHI-STG-005', [{ kind: 'set', path: 'properties.publicNetworkAccess', value: 'Disabled' }]);
+    assert.match(
+      readFileSync(join(dir, 'main.bicep'), 'utf8'),
+      /properties: \{\n {4}supportsHttpsTrafficOnly: true\n {4}publicNetworkAccess: 'Disabled'\n {2}\}/,
+    );
+  });
+});
+
+describe('bicep writer: removals', () => {
+  const NSG = (rules: string) => `resource nsg 'Microsoft.Network/networkSecurityGroups@2023-11-01' = {
+  name: 'nsg'
+  location: 'eastus'
+  properties: {
+    securityRules: [
+${rules}    ]
+  }
+}
+`;
+  const SSH = `      {
+        name: 'ssh'
+        properties: {
+          priority: 100
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: 'Tcp'
+          sourcePortRange: '*'
+          destinationPortRange: '22'
+          sourceAddressPrefix: '*'
+          destinationAddressPrefix: '*'
+        }
+      }
+`;
+  it('removes a list element', async () => {
+    const dir = folder({ 'main.bicep': NSG(SSH) });
+    await fix(dir, 'PHI-NET-002', [{ kind: 'remove', path: 'properties.securityRules.0' }]);
+    assert.equal(readFileSync(join(dir, 'main.bicep'), 'utf8'), NSG(''));
+  });
+
+  it('deletes a separate resource with its lines', async () => {
+    const server = `resource sql 'Microsoft.Sql/servers@2023-05-01-preview' = {
+  name: 'phi-sql'
+  location: 'eastus'
+  properties: {
+    publicNetworkAccess: 'Enabled'
+  }
+}
+`;
+    const rule = `resource all 'Microsoft.Sql/servers/firewallRules@2023-05-01-preview' = {
+  parent: sql
+  name: 'all'
+  properties: {
+    startIpAddress: '0.0.0.0'
+    endIpAddress: '255.255.255.255'
+  }
+}
+`;
+    const dir = folder({ 'main.bicep': `${server}\n${rule}` });
+    await fix(dir, 'PHI-NET-004', [{ kind: 'delete-resource', note: 'allow-all' }]);
+    assert.equal(readFileSync(join(dir, 'main.bicep'), 'utf8'), `${server}\n`);
+  });
+});
+
+describe('bicep writer: new resources', () => {
+  it('appends a private endpoint referencing the subject by symbol, with a parameter for the subnet', async () => {
+    const dir = folder({ 'main.bicep': ACCOUNT("  properties: {\n    publicNetworkAccess: 'Enabled'\n  }\n") });
+    const { result, originals } = await fix(dir, 'PHI-STG-005', [
+      {
+        kind: 'create',
+        resource: 'private-endpoint',
+        settings: { groupId: 'blob', privateDnsZone: 'privatelink.blob.core.windows.net' },
+        inputs: [{ name: 'subnetId', why: 'the subnet the endpoint gets its address in' }],
+      },
+    ]);
+    assertOnlyEdited(result, originals);
+    const text = readFileSync(join(dir, 'main.bicep'), 'utf8');
+    assert.match(
+      text,
+      /@description\('the subnet the endpoint gets its address in'\)\nparam phiguard_input_subnetId string\n/,
+    );
+    assert.match(text, /privateLinkServiceId: sa\.id/);
+    assert.deepEqual(
+      result.notes.filter((n) => n.kind === 'needs-input').map((n) => n.message.split(' ')[0]),
+      ['phiguard_input_subnetId'],
+    );
+    const after = await scan(dir, 'PHI-STG-005');
+    const endpoint = after.resources.find((r) => r.type === 'Microsoft.Network/privateEndpoints');
+    assert.ok(endpoint, 'the rescan sees the endpoint');
+    const properties = JSON.stringify(endpoint.properties);
+    assert.ok(properties.includes('/providers/Microsoft.Storage/storageAccounts/phidocs'), properties);
+  });
+
+  it('appends a diagnostic setting scoped to the subject', async () => {
+    const dir = folder({ 'main.bicep': ACCOUNT("  properties: {\n    minimumTlsVersion: 'TLS1_0'\n  }\n") });
+    await fix(dir, 'PHI-STG-004', [
+      {
+        kind: 'create',
+        resource: 'diagnostic-setting',
+        settings: { name: 'audit', logs: [{ categoryGroup: 'audit' }], target: 'blobServices/default' },
+        inputs: [{ name: 'workspaceId', why: 'the audit workspace' }],
+      },
+    ]);
+    const after = await scan(dir, 'PHI-STG-004');
+    const setting = after.resources.find((r) => r.type === 'Microsoft.Insights/diagnosticSettings');
+    assert.ok(setting, 'the rescan sees the diagnostic setting');
+    assert.match(setting.scope ?? '', /storageAccounts\/phidocs\/blobServices\/default$/i);
+  });
+});
