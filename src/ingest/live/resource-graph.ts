@@ -47,7 +47,8 @@ export class ResourceGraph {
       baseUri: endpoint,
       noRetryPolicy: true,
       agentSettings: { http: transport.agent, https: transport.agent } as ClientOptions['agentSettings'],
-      requestPolicyFactories: (defaults: PolicyFactories) => [retry, ...defaults],
+      // Last, next to the HTTP client: it sees raw statuses before the deserialization policy turns them into errors.
+      requestPolicyFactories: (defaults: PolicyFactories) => [...defaults, retry],
     });
   }
 

@@ -169,7 +169,13 @@ export class SnapshotParser {
       this.document(value.value, contextFromDocument(value, context), at, false);
       return;
     }
-    if (typeof value.id === 'string' || typeof value.type === 'string' || '@odata.context' in value) {
+    // A Graph object written on its own (an NDJSON line) names its entity by @odata.type, and may lack an id.
+    if (
+      typeof value.id === 'string' ||
+      typeof value.type === 'string' ||
+      '@odata.context' in value ||
+      typeof value['@odata.type'] === 'string'
+    ) {
       this.record(value, contextFromDocument(value, context), at);
       return;
     }
