@@ -51,13 +51,15 @@ export type NewResourceKind =
 /**
  * One step that makes a failing finding pass, in the canonical ARM shape. Paths are relative to the subject resource
  * (`properties.minimumTlsVersion`, `properties.securityRules.2.properties.access`), so one step serves every input
- * format: each writer maps the path to its own syntax and edits the value where it originates.
+ * format: each writer maps the path to its own syntax and edits the value where it originates. A `set`/`remove` whose
+ * value lives in a related resource of the inventory (a site's config/web child, a container's immutability policy,
+ * an account's lifecycle policy) names that resource's id in `resource`; its path is then relative to that resource.
  */
 export type FixStep =
   /** Set a property (inserting it, and any missing parent objects, when absent). */
-  | { kind: 'set'; path: string; value: Value; note?: string }
+  | { kind: 'set'; path: string; value: Value; note?: string; resource?: string }
   /** Remove a property or an array element (e.g. an allow-all firewall rule in a resource's own list). */
-  | { kind: 'remove'; path: string; note?: string }
+  | { kind: 'remove'; path: string; note?: string; resource?: string }
   /** Delete a separate resource that is itself the failure (a `0.0.0.0-255.255.255.255` firewall rule child). */
   | { kind: 'delete-resource'; note?: string }
   /**
