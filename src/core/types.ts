@@ -160,4 +160,17 @@ export interface Finding {
   waiver?: FindingWaiver;
   /** Matched an entry of `--baseline`: known before, so `--fail-on` does not judge it. */
   baselined?: boolean;
+  /** Set when code and deployed state were scanned together and disagree on this rule for this resource. */
+  drift?: Drift;
+}
+
+/**
+ * Code and deployed state disagree (src/scan/drift.ts). `fixed-in-code`: the template passes, the deployed resource
+ * fails (not yet deployed). `changed-by-hand`: the deployed resource passes, the template fails (the next deployment
+ * regresses it).
+ */
+export interface Drift {
+  state: 'fixed-in-code' | 'changed-by-hand';
+  /** The finding on the other side: where the code declares it, or the deployed resource. */
+  counterpart: { file: string | null; line: number | null; address: string; status: FindingStatus };
 }

@@ -18,6 +18,7 @@ import type { Rule } from '../rules/define.js';
 import { Engine, emptyCounts, type VerdictCounts } from '../rules/engine.js';
 import { type Held, type HoldingArea, MemoryHoldingArea, StreamingEvaluator } from '../rules/stream.js';
 import { type DiscoveredFile, discover } from './discover.js';
+import { DriftLinker } from './drift.js';
 import { DiskHoldingArea } from './spill.js';
 
 export type FileKind =
@@ -63,6 +64,8 @@ export interface ScanStats {
   diagnostics: IngestDiagnostic[];
   /** Something could not be read or parsed, or nothing at all was evaluated (exit code 3). */
   incomplete: boolean;
+  /** Findings linked as drift between code and deployed state (only when both were scanned). */
+  driftLinked?: number;
   /** No config: every resource was treated as PHI. */
   emergencyMode: boolean;
 }
@@ -157,9 +160,21 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
     }
   }
   const notify = (notice: WaiverNotice) => report({ kind: 'warning', ...notice });
+  // Code and deployed state together: every verdict (passes too) is held until the end so the two sides can be
+  // linked before any finding leaves (src/scan/drift.ts).
+  const drift = linksDrift(classified) ? new DriftLinker() : undefined;
+  const held: Finding[] = [];
+  const emit = drift ? (finding: Finding) => held.push(finding) : options.onFinding;
+  const onSubject = options.onSubject;
+  const observe = drift
+    ? (finding: Finding, resource: Resource) => {
+        drift.observe(finding, resource);
+        if (onSubject && (finding.status !== 'pass' || options.includePassed)) onSubject(finding, resource);
+      }
+    : onSubject;
   const engine = new Engine(options.rules, {
     config: options.config,
-    includePassed: options.includePassed,
+    includePassed: options.includePassed || drift !== undefined,
     annotate:
       waivers || baseline
         ? (finding, resource) => {
@@ -167,7 +182,7 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
             baseline?.mark(finding);
           }
         : undefined,
-    observe: options.onSubject,
+    observe,
   });
   const explicitParameters = options.parametersFile
     ? { file: options.parametersFile, text: await readUserFile(options.parametersFile) }
@@ -198,8 +213,8 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
       });
     }
   };
-  const streamed = async (resources: AsyncIterable<Resource>, held: HoldingArea<Held>) => {
-    const evaluator = new StreamingEvaluator(engine, options.onFinding, held);
+  const streamed = async (resources: AsyncIterable<Resource>, waiting: HoldingArea<Held>) => {
+    const evaluator = new StreamingEvaluator(engine, emit, waiting);
     for await (const resource of resources) {
       stats.resources++;
       evaluator.push(resource);
@@ -269,12 +284,22 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
   if (waivers)
     for (const resource of inventory.resources) if (resource.metadata !== undefined) waivers.addResource(resource);
   options.onInventory?.(inventory);
-  for (const finding of engine.evaluate(inventory)) options.onFinding(finding);
+  for (const finding of engine.evaluate(inventory)) emit(finding);
+  if (drift) {
+    stats.driftLinked = drift.link();
+    for (const finding of held) if (finding.status !== 'pass' || options.includePassed) options.onFinding(finding);
+  }
   for (const notice of waivers?.unused() ?? []) notify(notice);
   stats.evaluatedResources = engine.evaluatedResources;
   stats.verdicts = { ...engine.counts };
   if (stats.resources === 0) stats.incomplete = true;
   return stats;
+}
+
+const CODE_KINDS: ReadonlySet<FileKind> = new Set(['arm-template', 'terraform', 'terraform-plan', 'bicep']);
+
+function linksDrift(classified: Classified[]): boolean {
+  return classified.some((c) => c.kind === 'snapshot') && classified.some((c) => CODE_KINDS.has(c.kind));
 }
 
 async function readUserFile(path: string): Promise<string> {
