@@ -692,7 +692,7 @@ function newResources(
       const workspaceId = str('workspaceId') ?? input(/workspace/i) ?? '';
       return [
         {
-          type: 'Microsoft.Sql/servers/auditingSettings',
+          type: `${subject.type}/auditingSettings`,
           apiVersion: '2023-08-01-preview',
           name: `[format('{0}/default', ${subject.name})]`,
           properties: merge({ state: 'Enabled', isAzureMonitorTargetEnabled: true }, withoutKeys(s, ['workspaceId'])),
@@ -702,7 +702,9 @@ function newResources(
         {
           type: 'Microsoft.Insights/diagnosticSettings',
           apiVersion: '2021-05-01-preview',
-          scope: `[format('{0}/databases/master', ${subject.scope})]`,
+          scope: /\/databases$/i.test(subject.type)
+            ? `[${subject.scope}]`
+            : `[format('{0}/databases/master', ${subject.scope})]`,
           name: 'phiguard-sql-audit',
           properties: { workspaceId, logs: [{ category: 'SQLSecurityAuditEvents', enabled: true }] },
           dependsOn,
@@ -757,7 +759,7 @@ function withoutKeys(object: { [key: string]: Json }, keys: string[]): ValueObje
 function createStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { kind: 'create' }>): void {
   const fingerprints = [fix.finding.fingerprint];
   const own = resourceNode(session, fix.resource);
-  const root = own?.file.root;
+  const root = own ? templateOf(own.node) : undefined;
   const resources = root ? child(root, 'resources') : undefined;
   if (!own || !root || !resources || (resources.type !== 'array' && resources.type !== 'object')) {
     note(session, fix, 'manual', `add a ${step.resource} for ${fix.resource.address} by hand`);
@@ -781,21 +783,21 @@ function createStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { 
   }
   // Declare the placeholders first (they precede resources in the file, so the later edit's offsets hold).
   if (inputs.length > 0) {
-    let parameters = child(root, 'parameters');
-    if (!parameters) {
-      appendMember(file, root, 'parameters', {}, fingerprints);
-      parameters = file.root ? child(file.root, 'parameters') : undefined;
-    }
+    if (!child(root, 'parameters')) appendMember(file, root, 'parameters', {}, fingerprints);
     for (const { name, why } of inputs) {
       const parameter = parameterName(name);
       note(session, fix, 'needs-input', `${parameter} — ${why}`);
-      const current = file.root ? child(file.root, 'parameters') : undefined;
+      const template = own ? resourceNode(session, fix.resource) : undefined;
+      const scope = template ? templateOf(template.node) : undefined;
+      const current = scope ? child(scope, 'parameters') : undefined;
       if (!current || child(current, parameter)) continue;
       appendMember(file, current, parameter, { type: 'string', metadata: { description: why } }, fingerprints);
     }
   }
   for (const resource of created) {
-    const current = file.root ? child(file.root, 'resources') : undefined;
+    const owner = resourceNode(session, fix.resource);
+    const template = owner ? templateOf(owner.node) : undefined;
+    const current = template ? child(template, 'resources') : undefined;
     if (!current) break;
     if (current.type === 'array') appendMember(file, current, undefined, resource, fingerprints);
     else appendMember(file, current, symbolFor(current, step.resource), resource, fingerprints);
@@ -861,6 +863,14 @@ function wireKey(session: Session, fix: PlannedFix, created: ArmResource[]): voi
   if (list?.type === 'array')
     for (const entry of needed) appendMember(own.file, list, undefined, entry, [fix.finding.fingerprint]);
   else appendMember(own.file, own.node, 'dependsOn', needed, [fix.finding.fingerprint]);
+}
+
+/** The template object holding a resource: the file's root, or a nested deployment's `template`. */
+function templateOf(node: Node): Node | undefined {
+  for (let current: Node | undefined = node.parent; current; current = current.parent) {
+    if (current.type === 'object' && child(current, 'resources') && !child(current, 'type')) return current;
+  }
+  return undefined;
 }
 
 function symbolFor(resources: Node, kind: NewResourceKind): string {

@@ -50,6 +50,8 @@ export interface FileChange {
   before?: string;
   after: string;
   diff: string;
+  /** The merged edits of the original text (without a byte-order mark); none for a new file. */
+  edits: TextEdit[];
   fingerprints: string[];
   notes: FixNote[];
 }
@@ -73,6 +75,8 @@ export interface FixResult {
   /** Placeholders a human must fill (parameter/variable names). */
   inputs: string[];
   fingerprint: string;
+  /** What the rescan showed for the subject; absent for a dry run or a finding without a fix. */
+  rescan?: 'pass' | 'fail' | 'unknown' | 'absent';
 }
 
 const BOM = '\uFEFF';
@@ -258,10 +262,25 @@ function writeChanges(
     if (after === before) continue;
     const bom = texts.get(file)?.bom ? BOM : '';
     const fingerprints = [...new Set(merged.edits.flatMap((e) => e.fingerprints))];
-    changes.push({ file, before: bom + before, after: bom + after, diff: '', fingerprints, notes: [] });
+    changes.push({
+      file,
+      before: bom + before,
+      after: bom + after,
+      diff: '',
+      edits: merged.edits,
+      fingerprints,
+      notes: [],
+    });
   }
   for (const [file, entry] of created) {
-    changes.push({ file, after: entry.text, diff: '', fingerprints: [...new Set(entry.fingerprints)], notes: [] });
+    changes.push({
+      file,
+      after: entry.text,
+      diff: '',
+      edits: [],
+      fingerprints: [...new Set(entry.fingerprints)],
+      notes: [],
+    });
   }
   const unique = dedupeNotes(notes);
   for (const change of changes) {
@@ -416,6 +435,21 @@ export async function verifyFix(
   }
   const declinedFingerprints = new Set(plan.changes.filter((c) => declined.has(c.file)).flatMap((c) => c.fingerprints));
   const results = plan.selected.map((entry): FixResult => {
+    const verdict = judge(entry);
+    if (!entry.fix) return verdict;
+    const findings = seen.get(entry.subject) ?? [];
+    const rescan = findings.some((f) => f.status === 'fail')
+      ? 'fail'
+      : findings.some((f) => f.status === 'unknown')
+        ? 'unknown'
+        : findings.length > 0
+          ? 'pass'
+          : 'absent';
+    return { ...verdict, rescan };
+  });
+  return { results, stats };
+
+  function judge(entry: Selected): FixResult {
     if (!entry.fix) return result(entry, 'manual', entry.manual ?? 'no automatic fix');
     const fingerprint = entry.finding.fingerprint;
     const own = plan.notes.filter((n) => n.fingerprint === fingerprint);
@@ -427,6 +461,9 @@ export async function verifyFix(
     const failing = findings.filter((f) => f.status === 'fail');
     const unknown = findings.filter((f) => f.status === 'unknown');
     const passed = findings.filter((f) => f.status === 'pass' || f.status === 'waived');
+    if (failing.length > 0 && entry.fix.steps.every((step) => step.kind === 'manual')) {
+      return result(entry, 'manual', manual.join('; '));
+    }
     if (failing.length > 0) {
       const why = [...new Set(failing.map((f) => f.message))].join('; ');
       return result(entry, 'failing', [why, ...manual].join('; '));
@@ -453,8 +490,7 @@ export async function verifyFix(
     }
     if (manual.length > 0) return result(entry, 'manual', manual.join('; '));
     return result(entry, 'failing', 'not verified: the rescan no longer evaluates this rule on the resource');
-  });
-  return { results, stats };
+  }
 }
 
 /** 0 when every selected finding is fixed (or there was nothing to fix), 1 otherwise, 3 for an incomplete scan. */
