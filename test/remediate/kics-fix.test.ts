@@ -2,7 +2,7 @@
 // fixed with the real pipeline (plan, write, rescan), and must then pass that rule for that resource; the file must
 // still parse and every byte outside the edited spans must be unchanged.
 import assert from 'node:assert/strict';
-import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
