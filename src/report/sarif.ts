@@ -128,6 +128,7 @@ export interface SarifResult {
     phi: boolean;
     tags?: string[];
     labels?: string[];
+    drift?: Finding['drift'];
     anchored?: 'live-to-template';
     waiver?: WaiverNote;
   };
@@ -345,6 +346,7 @@ export function buildSarif(findings: readonly Finding[], options: SarifOptions):
     };
     if (finding.status === 'unknown') result.properties.tags = [NEEDS_REVIEW_TAG];
     if (finding.labels?.length) result.properties.labels = finding.labels;
+    if (finding.drift) result.properties.drift = finding.drift;
     if (live && at) result.properties.anchored = 'live-to-template';
     if (options.baseline) result.baselineState = isBaselined(finding) ? 'unchanged' : 'new';
     const waiver = waiverOf(finding);
