@@ -26,8 +26,9 @@ export function escapeArmExpressions(value: Json): Json {
 const BICEP_IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 export function bicepString(text: string): string {
-  // A multi-line literal reads best for KQL; it has no escapes, so it cannot hold ''' (then fall back).
-  if (text.includes('\n') && !text.includes("'''")) return `'''\n${text}\n'''`;
+  // A multi-line literal reads best for KQL; it has no escapes, so it cannot hold ''' (then fall back). Bicep drops
+  // the newline right after the opening quotes and keeps every other character, so the closing quotes end the text.
+  if (text.includes('\n') && !text.includes("'''")) return `'''\n${text}'''`;
   const escaped = text
     .replaceAll('\\', '\\\\')
     .replaceAll("'", "\\'")

@@ -28,7 +28,7 @@ const byType = (template: Obj, type: string) =>
   (template.resources as Obj[]).filter((resource) => resource.type === type);
 
 /** ARM deployment-time escaping: `[[x` is the literal `[x` Azure Policy evaluates later. */
-const unescape = (text: string) => (text.startsWith('[[') ? text.slice(1) : text);
+const unescapeArm = (text: string) => (text.startsWith('[[') ? text.slice(1) : text);
 const parameterRefs = (text: string) => [...text.matchAll(/parameters\('([^']+)'\)/g)].map((m) => m[1]);
 
 const OPERATORS = new Set([
@@ -225,7 +225,7 @@ for (const [label, scope] of [
           assert.ok((set.dependsOn as string[]).includes(id));
         }
         for (const [name, value] of Object.entries(reference.parameters as Obj)) {
-          const text = unescape((value as Obj).value as string);
+          const text = unescapeArm((value as Obj).value as string);
           const [from] = parameterRefs(text);
           assert.equal(text, `[parameters('${from}')]`);
           assert.ok(from in setParameters, `${reference.policyDefinitionReferenceId}.${name} <- ${from}`);
