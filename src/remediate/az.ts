@@ -2,7 +2,6 @@
 // Per finding: a comment with rule, resource and HIPAA citations; the resource captured to before/<name>.json (once),
 // a guard that skips the change when the current value is already compliant, the change, and an after/ capture.
 // The script is plain text for a person to review; `--dry-run` prints every change instead of making it.
-import { parentId } from '../core/inventory.js';
 import { getKey, isObject, lookup, toPlain } from '../core/path.js';
 import { LIVE_ORIGINS, type Resource, Unresolved, type Value, type ValueObject } from '../core/types.js';
 import { findRule } from '../rules/catalog/index.js';
@@ -20,6 +19,7 @@ export interface AzScriptOptions {
 }
 
 const ARM = 'https://management.azure.com';
+const WORKSPACE_WHY = 'the Log Analytics workspace (ARM id) that keeps the PHI audit trail';
 
 /** The API Management keys that enable TLS 1.0/1.1, SSL 3.0 or 3DES (controls.md D1): all must be "False". */
 export const APIM_INSECURE_KEYS = [
@@ -59,10 +59,13 @@ export function renderAzScript(fixes: PlannedFix[], options: AzScriptOptions): s
   const script = new Script();
   const deployed = new Map<string, PlannedFix[]>();
   const iac: PlannedFix[] = [];
+  const unaddressable: PlannedFix[] = [];
   for (const fix of fixes) {
     if (actionable(fix.resource)) {
       const key = fix.resource.id.toLowerCase();
       deployed.set(key, [...(deployed.get(key) ?? []), fix]);
+    } else if (LIVE_ORIGINS.has(fix.resource.origin)) {
+      unaddressable.push(fix);
     } else {
       iac.push(fix);
     }
@@ -75,6 +78,7 @@ export function renderAzScript(fixes: PlannedFix[], options: AzScriptOptions): s
     );
   });
   if (iac.length > 0) renderIac(script, iac);
+  if (unaddressable.length > 0) renderUnaddressable(script, unaddressable);
 
   const head = prelude({
     toolVersion: options.toolVersion,
@@ -102,6 +106,15 @@ function actionable(resource: Resource): boolean {
 class Script {
   readonly lines: string[] = [];
   readonly inputs = new Map<string, ScriptInput>();
+  private readonly written = new Set<string>();
+
+  /** True the first time a resource the script writes is seen (several findings may need the same one). */
+  once(id: string): boolean {
+    const key = id.toLowerCase();
+    if (this.written.has(key)) return false;
+    this.written.add(key);
+    return true;
+  }
 
   add(...lines: string[]): void {
     this.lines.push(...lines);
@@ -290,6 +303,10 @@ class ResourceBlock {
         'switching a vault to Azure RBAC drops its access policies at once: assign Key Vault data-plane roles to every identity in properties.accessPolicies first, then set enableRbacAuthorization=true',
         ruleId,
       );
+      return;
+    }
+    if (type === 'microsoft.keyvault/vaults/keys' && /^properties\.rotationPolicy$/i.test(path)) {
+      this.keyRotation(value, label, ruleId);
       return;
     }
     if (type === 'microsoft.keyvault/vaults' && /^properties\.enablePurgeProtection$/i.test(path)) {
@@ -501,11 +518,6 @@ class ResourceBlock {
           'private_endpoint_subnet_id',
           'the subnet (ARM id) private endpoints are placed in',
         );
-        const zone = input(
-          /dns/i,
-          'private_dns_zone_id',
-          `the private DNS zone (ARM id) for the ${group} sub-resource, e.g. privatelink.*`,
-        );
         const name = `pe-${id.name}-${group}`.toLowerCase().slice(0, 80);
         const endpointId = `/subscriptions/${id.subscription}/resourceGroups/${id.resourceGroup}/providers/Microsoft.Network/privateEndpoints/${name}`;
         this.putIfMissing(label, endpointId, 'Microsoft.Network/privateEndpoints', {
@@ -520,42 +532,69 @@ class ResourceBlock {
             ],
           },
         });
-        this.putIfMissing(
-          label,
-          `${endpointId}/privateDnsZoneGroups/default`,
-          'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
-          {
-            properties: { privateDnsZoneConfigs: [{ name: 'default', properties: { privateDnsZoneId: zone } }] },
-          },
-        );
+        // The zone's name is known (privatelink.<service>); where the estate keeps its zones is a human choice.
+        const zoneName = str(settings, 'privateDnsZone');
+        if (zoneName) {
+          const zones = this.script.input(
+            'private_dns_zones_group_id',
+            "the resource group (ARM id, /subscriptions/.../resourceGroups/...) holding the privatelink.* private DNS zones linked to the clients' virtual networks",
+            this.resource.id,
+          );
+          this.putIfMissing(
+            label,
+            `${endpointId}/privateDnsZoneGroups/default`,
+            'Microsoft.Network/privateEndpoints/privateDnsZoneGroups',
+            {
+              properties: {
+                privateDnsZoneConfigs: [
+                  {
+                    name: zoneName.replaceAll('.', '-'),
+                    properties: {
+                      privateDnsZoneId: `${zones}/providers/Microsoft.Network/privateDnsZones/${zoneName}`,
+                    },
+                  },
+                ],
+              },
+            },
+          );
+        }
         this.add(
           '# A private endpoint does not close the public endpoint: the publicNetworkAccess finding is fixed separately.',
         );
         return;
       }
       case 'diagnostic-setting': {
-        const scope = str(settings, 'scope') ?? str(settings, 'targetResourceId') ?? this.diagnosticScope(settings);
-        const workspace =
-          str(settings, 'workspaceId') ??
-          input(/workspace/i, 'audit_workspace_id', 'the Log Analytics workspace (ARM id) that keeps PHI audit logs');
+        const target = str(settings, 'target');
+        const scope =
+          target?.toLowerCase() === 'subscription'
+            ? `/subscriptions/${id.subscription}`
+            : target
+              ? `${this.resource.id}/${target.replace(/^\/+/, '')}`
+              : this.resource.id;
+        const workspace = str(settings, 'workspaceId') ?? input(/workspace/i, 'workspace_id', WORKSPACE_WHY);
         const name = str(settings, 'name') ?? 'phiguard-audit';
         const logs = Array.isArray(settings.logs)
-          ? toPlain(settings.logs)
-          : categories(settings).map((category) =>
-              isGroup(category) ? { categoryGroup: category, enabled: true } : { category, enabled: true },
-            );
+          ? settings.logs.filter(isObject).map((log) => ({ ...(toPlain(log) as ValueObject), enabled: true }))
+          : [{ categoryGroup: 'audit', enabled: true }];
+        const properties: ValueObject = { workspaceId: workspace, logs };
+        if (settings.metrics === true) properties.metrics = [{ category: 'AllMetrics', enabled: true }];
         this.putIfMissing(
           label,
           `${scope}/providers/Microsoft.Insights/diagnosticSettings/${name}`,
           'Microsoft.Insights/diagnosticSettings',
           {
-            properties: { workspaceId: workspace, logs: logs as Value },
+            properties,
           },
         );
         return;
       }
       case 'log-analytics-table-retention': {
-        const workspaceId = str(settings, 'workspaceId') ?? this.workspaceOf();
+        // The table is a child of the subject workspace (or of the workspace named in the settings).
+        const workspaceId =
+          str(settings, 'workspaceId') ??
+          (this.resource.type.toLowerCase() === 'microsoft.operationalinsights/workspaces'
+            ? this.resource.id
+            : undefined);
         const tables = listOf(settings, 'tables', 'table', 'tableName');
         const total = num(settings, 'totalRetentionInDays') ?? 2191;
         const ws = workspaceId ? parseArmId(workspaceId) : undefined;
@@ -584,25 +623,36 @@ class ResourceBlock {
         return;
       }
       case 'sql-auditing': {
-        const server = /\/databases\//i.test(this.resource.id)
-          ? (parentId(this.resource.id) ?? this.resource.id)
-          : this.resource.id;
-        const workspace =
-          str(settings, 'workspaceId') ??
-          input(/workspace/i, 'audit_workspace_id', 'the Log Analytics workspace (ARM id) that keeps PHI audit logs');
-        const auditing = this.target(`${server}/auditingSettings/default`, 'Microsoft.Sql/servers/auditingSettings');
-        this.add(
-          '# Server auditing covers every database; its records reach the workspace through a diagnostic setting on master.',
-          `refresh ${showArgs(auditing)}`,
-          `if has ${jqPath(['properties', 'state'])} '"Enabled"' && has ${jqPath(['properties', 'isAzureMonitorTargetEnabled'])} true; then`,
-          `  skip ${quote(`${label}: server auditing to Azure Monitor is already on`)}`,
-          'else',
-          `  change az rest --method put --url ${quote(`${ARM}${auditing.id}?api-version=${auditing.api}`)} --body ${quote(JSON.stringify({ properties: { state: 'Enabled', isAzureMonitorTargetEnabled: true } }))} --output none`,
-          'fi',
-        );
+        // Server auditing for a server subject (it covers every database), database auditing for a database.
+        const database = /\/databases\/[^/]+$/i.test(this.resource.id);
+        const workspace = str(settings, 'workspaceId') ?? input(/workspace/i, 'workspace_id', WORKSPACE_WHY);
+        const type = database
+          ? 'Microsoft.Sql/servers/databases/auditingSettings'
+          : 'Microsoft.Sql/servers/auditingSettings';
+        const auditing = this.target(`${this.resource.id}/auditingSettings/default`, type);
+        const properties: ValueObject = { state: 'Enabled', isAzureMonitorTargetEnabled: true };
+        const retentionDays = num(settings, 'retentionDays');
+        if (retentionDays !== undefined) properties.retentionDays = retentionDays;
+        if (Array.isArray(settings.auditActionsAndGroups))
+          properties.auditActionsAndGroups = toPlain(settings.auditActionsAndGroups) as Value;
+        const api = apiVersionFor('Microsoft.Sql/servers/auditingSettings');
+        if (this.script.once(auditing.id)) {
+          this.add(
+            `refresh ${showArgs(auditing)}`,
+            `if has ${jqPath(['properties', 'state'])} '"Enabled"' && has ${jqPath(['properties', 'isAzureMonitorTargetEnabled'])} true; then`,
+            `  skip ${quote(`${label}: auditing to Azure Monitor is already on`)}`,
+            'else',
+            `  change az rest --method put --url ${quote(`${ARM}${auditing.id}?api-version=${api}`)} --body ${quote(JSON.stringify({ properties }))} --output none`,
+            'fi',
+          );
+        } else {
+          this.add(`# ${commentText(auditing.id)}: written above for another finding.`);
+        }
+        // Audit records reach the workspace through a diagnostic setting: on master for server auditing.
+        const source = database ? this.resource.id : `${this.resource.id}/databases/master`;
         this.putIfMissing(
           label,
-          `${server}/databases/master/providers/Microsoft.Insights/diagnosticSettings/phiguard-sql-audit`,
+          `${source}/providers/Microsoft.Insights/diagnosticSettings/phiguard-sql-audit`,
           'Microsoft.Insights/diagnosticSettings',
           {
             properties: { workspaceId: workspace, logs: [{ category: 'SQLSecurityAuditEvents', enabled: true }] },
@@ -611,7 +661,7 @@ class ResourceBlock {
         return;
       }
       case 'defender-plan': {
-        const plans = listOf(settings, 'plans', 'plan', 'name');
+        const plans = listOf(settings, 'pricingName', 'plans', 'plan', 'name');
         if (plans.length === 0) {
           this.manual(label, 'enable the Defender for Cloud plan that covers this resource', ruleId);
           return;
@@ -624,6 +674,7 @@ class ResourceBlock {
           const properties: ValueObject = { pricingTier: 'Standard' };
           const subPlan = str(settings, 'subPlan');
           if (subPlan) properties.subPlan = subPlan;
+          if (Array.isArray(settings.extensions)) properties.extensions = toPlain(settings.extensions) as Value;
           this.add(
             `refresh ${showArgs(target)}`,
             `if has ${jqPath(['properties', 'pricingTier'])} '"Standard"'; then`,
@@ -636,7 +687,25 @@ class ResourceBlock {
         return;
       }
       case 'nsg-deny-rule': {
-        this.nsgDeny(settings, label, ruleId);
+        const name = str(settings, 'name');
+        const nsgId = this.resource.id.replace(/\/securityRules\/[^/]+$/i, '');
+        if (!name || num(settings, 'priority') === undefined) {
+          this.manual(
+            label,
+            'add an inbound Deny rule for the database ports ahead of the offending rule (no free priority is known)',
+            ruleId,
+          );
+          return;
+        }
+        const { name: _name, ...properties } = settings;
+        this.putIfMissing(
+          label,
+          `${nsgId}/securityRules/${name}`,
+          'Microsoft.Network/networkSecurityGroups/securityRules',
+          {
+            properties: toPlain(properties) as ValueObject,
+          },
+        );
         return;
       }
       case 'blob-service-properties': {
@@ -666,20 +735,12 @@ class ResourceBlock {
         return;
       }
       case 'lifecycle-policy': {
-        const policy = settings.policy;
-        if (!isObject(policy)) {
+        const rules = Array.isArray(settings.rules) ? (toPlain(settings.rules) as Value[]) : [];
+        if (rules.length === 0) {
           this.manual(label, 'write a lifecycle management policy that keeps PHI for the required retention', ruleId);
           return;
         }
-        const account = this.resource.id.replace(/\/managementPolicies\/default$/i, '');
-        this.putIfMissing(
-          label,
-          `${account}/managementPolicies/default`,
-          'Microsoft.Storage/storageAccounts/managementPolicies',
-          {
-            properties: { policy: toPlain(policy) as Value },
-          },
-        );
+        this.lifecycle(rules, label);
         return;
       }
       case 'customer-managed-key':
@@ -697,6 +758,10 @@ class ResourceBlock {
   /** PUT a new resource unless it exists already; input markers in the body are filled from the inputs. */
   private putIfMissing(label: string, id: string, type: string, body: ValueObject): void {
     const target = this.target(id, type);
+    if (!this.script.once(id)) {
+      this.add(`# ${commentText(id)}: written above for another finding.`);
+      return;
+    }
     const text = JSON.stringify(body);
     const needsFill = text.includes('"<PHIGUARD_INPUT_');
     this.add(
@@ -710,62 +775,55 @@ class ResourceBlock {
     );
   }
 
-  /** Storage accounts log on their blob service; everything else on itself (controls.md E2). */
-  private diagnosticScope(settings: ValueObject): string {
-    const service = str(settings, 'service');
-    if (this.resource.type.toLowerCase() === 'microsoft.storage/storageaccounts') {
-      return `${this.resource.id}/${service ?? 'blobServices'}/default`;
-    }
-    return this.resource.id;
-  }
-
-  private workspaceOf(): string | undefined {
-    return this.resource.type.toLowerCase() === 'microsoft.operationalinsights/workspaces'
-      ? this.resource.id
-      : undefined;
-  }
-
-  /** A deny rule ahead of the offending one, at the highest free priority below it (so nothing else is reordered). */
-  private nsgDeny(settings: ValueObject, label: string, ruleId: string): void {
-    const nsg = this.resource.id.replace(/\/securityRules\/[^/]+$/i, '');
-    const parsed = parseArmId(nsg);
-    const rules = lookup(this.resource, 'properties.securityRules');
-    const used = new Set<number>();
-    if (rules.kind === 'present' && Array.isArray(rules.value)) {
-      for (const rule of rules.value) {
-        const properties = isObject(rule) ? getKey(rule, 'properties') : undefined;
-        const priority = isObject(properties) ? getKey(properties, 'priority') : undefined;
-        if (typeof priority === 'number') used.add(priority);
-      }
-    }
-    const below = num(settings, 'before') ?? num(settings, 'belowPriority');
-    let priority = num(settings, 'priority');
-    if (priority === undefined && below !== undefined) {
-      for (let candidate = below - 1; candidate >= 100; candidate--) {
-        if (!used.has(candidate)) {
-          priority = candidate;
-          break;
-        }
-      }
-    }
-    const ports = listOf(settings, 'ports', 'destinationPortRanges', 'port');
-    if (!parsed?.resourceGroup || priority === undefined || ports.length === 0) {
-      this.manual(
-        label,
-        'add an inbound Deny rule for the database ports ahead of the offending rule (no free priority or port list is known)',
-        ruleId,
-      );
+  /**
+   * An ARM PUT of an existing key returns it unchanged ("if it already exists, the existing key is returned without
+   * any write operations"), so the rotation policy goes through the data plane.
+   */
+  private keyRotation(value: Value, label: string, ruleId: string): void {
+    const policy = json(value);
+    const vaultName = /\/vaults\/([^/]+)\/keys\//i.exec(this.resource.id)?.[1];
+    const keyName = /\/keys\/([^/]+)$/i.exec(this.resource.id)?.[1];
+    if (!vaultName || !keyName || policy === undefined) {
+      this.manual(label, 'set a rotation policy on the key (az keyvault key rotation-policy update)', ruleId);
       return;
     }
-    const name = str(settings, 'name') ?? 'phiguard-deny-db-from-internet';
-    const sources = listOf(settings, 'sourceAddressPrefixes', 'source');
-    const target = this.target(`${nsg}/securityRules/${name}`, 'Microsoft.Network/networkSecurityGroups/securityRules');
     this.add(
-      `refresh ${showArgs(target)}`,
-      'if exists; then',
-      `  skip ${quote(`${label}: rule ${name} already exists`)}`,
+      '# Key rotation policies are data-plane settings: an ARM PUT of an existing key does not change it.',
+      `refresh ${showArgs(this.subject)}`,
+      `if [[ -n "$state" ]] && jq -e 'any(.properties.rotationPolicy.lifetimeActions[]?; (.action.type // "" | ascii_downcase) == "rotate")' >/dev/null <<<"$state"; then`,
+      `  skip ${quote(`${label}: the key already rotates automatically`)}`,
       'else',
-      `  change az network nsg rule create --resource-group ${quote(parsed.resourceGroup)} --nsg-name ${quote(parsed.name)} --name ${quote(name)} --priority ${priority} --direction Inbound --access Deny --protocol '*' --source-address-prefixes ${(sources.length ? sources : ['Internet']).map(quote).join(' ')} --destination-port-ranges ${ports.map(quote).join(' ')} --output none`,
+      `  change az keyvault key rotation-policy update --vault-name ${quote(vaultName)} --name ${quote(keyName)} --value ${quote(policy)} --output none`,
+      'fi',
+    );
+  }
+
+  /**
+   * Adds `rules` to the account's lifecycle policy, keeping its other rules: the policy is one resource, and a PUT
+   * of only the new rules would delete the rest. Rules of the same name are replaced.
+   */
+  private lifecycle(rules: Value[], label: string): void {
+    const account = this.resource.id.replace(/\/(managementPolicies|blobServices)\/default$/i, '');
+    const target = this.target(
+      `${account}/managementPolicies/default`,
+      'Microsoft.Storage/storageAccounts/managementPolicies',
+    );
+    const names = rules
+      .map((rule) => (isObject(rule) && typeof rule.name === 'string' ? rule.name : ''))
+      .filter(Boolean);
+    const fallback = { properties: { policy: { rules } } };
+    this.add(
+      `NEW_RULES=${quote(JSON.stringify(rules))}`,
+      `refresh ${showArgs(target)}`,
+      `if exists && jq -e --argjson new "$NEW_RULES" '[.properties.policy.rules[]?] as $have | all($new[]; . as $r | any($have[]; . == $r))' >/dev/null <<<"$state"; then`,
+      `  skip ${quote(`${label}: lifecycle rules ${names.join(', ')} are already in place`)}`,
+      'else',
+      '  if [[ "$DRY_RUN" == 1 ]] || ! exists; then',
+      `    body=${quote(JSON.stringify(fallback))}`,
+      '  else',
+      `    body="$(jq -c --argjson new "$NEW_RULES" '($new | map(.name)) as $names | {properties: {policy: {rules: ([.properties.policy.rules[]? | select(.name as $n | $names | index($n) | not)] + $new)}}}' <<<"$state")"`,
+      '  fi',
+      `  change az rest --method put --url ${quote(`${ARM}${target.id}?api-version=${target.api}`)} --body "$body" --output none`,
       'fi',
     );
   }
@@ -805,17 +863,6 @@ function listOf(settings: ValueObject, ...keys: string[]): string[] {
   return [];
 }
 
-const CATEGORY_GROUPS = new Set(['audit', 'alllogs']);
-
-function isGroup(category: string): boolean {
-  return CATEGORY_GROUPS.has(category.toLowerCase());
-}
-
-function categories(settings: ValueObject): string[] {
-  const listed = listOf(settings, 'categories', 'categoryGroups', 'category', 'categoryGroup');
-  return listed.length > 0 ? listed : ['audit'];
-}
-
 /** IaC findings: the fix belongs in the template (`phiguard fix` without --az), not in a command on a placeholder id. */
 function renderIac(script: Script, fixes: PlannedFix[]): void {
   script.add(
@@ -828,5 +875,18 @@ function renderIac(script: Script, fixes: PlannedFix[]): void {
     const at = finding.location ? ` at ${finding.location.file}:${finding.location.line}` : '';
     script.add(`#   ${commentText(`${finding.ruleId} ${resource.address}${at}: ${finding.title}`)}`);
     script.add(`note ${quote(`${finding.ruleId} on ${resource.address}: fix in IaC${at}`)}`);
+  }
+}
+
+/** Live findings on objects no command can address (an Entra object without a Graph URL phiguard knows). */
+function renderUnaddressable(script: Script, fixes: PlannedFix[]): void {
+  script.add(
+    '',
+    '# ============================================================================',
+    '# Live findings on objects this script cannot address by id: fix them by hand (the rule docs say how).',
+  );
+  for (const { finding, resource } of fixes) {
+    script.add(`#   ${commentText(`${finding.ruleId} ${resource.type} ${resource.id}: ${finding.title}`)}`);
+    script.add(`note ${quote(`${finding.ruleId} on ${resource.name}: no command can address this object`)}`);
   }
 }

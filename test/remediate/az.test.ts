@@ -100,7 +100,7 @@ const FIXES: PlannedFix[] = [
     {
       kind: 'create',
       resource: 'private-endpoint',
-      settings: { groupIds: ['Sql'] },
+      settings: { groupId: 'Sql', privateDnsZone: 'privatelink.documents.azure.com' },
       inputs: [{ name: 'subnet_id', why: 'the subnet the private endpoint is placed in' }],
     },
   ]),
@@ -360,10 +360,9 @@ describe('fix --az against a fake az', () => {
   writeState(nsgRuleId, { id: nsgRuleId, ...nsgRule });
   writeState(caUrl, graphJson(caPolicy.resource));
 
-  const zone =
-    '/subscriptions/3f2c9a7e-5d1b-4c8e-9a6f-2b7d8e1c4a90/resourceGroups/rg-contoso-net-prod/providers/Microsoft.Network/privateDnsZones/privatelink.documents.azure.com';
+  const zones = '/subscriptions/3f2c9a7e-5d1b-4c8e-9a6f-2b7d8e1c4a90/resourceGroups/rg-contoso-dns';
   const env = (log: string, extra: Record<string, string> = {}) => ({
-    PHIGUARD_INPUT_PRIVATE_DNS_ZONE_ID: zone,
+    PHIGUARD_INPUT_PRIVATE_DNS_ZONES_GROUP_ID: zones,
     PATH: bin,
     AZ_LOG: log,
     AZ_STATE: state,
@@ -444,6 +443,13 @@ describe('fix --az against a fake az', () => {
       privateLinkServiceId: cosmosPe.resource.id,
       groupIds: ['Sql'],
     });
+    const zoneGroup = changes.find((argv) => argv.some((arg) => arg.includes('/privateDnsZoneGroups/default?')));
+    assert.ok(zoneGroup, 'the private DNS zone group is created');
+    assert.equal(
+      JSON.parse(zoneGroup[zoneGroup.indexOf('--body') + 1]).properties.privateDnsZoneConfigs[0].properties
+        .privateDnsZoneId,
+      `${zones}/providers/Microsoft.Network/privateDnsZones/privatelink.documents.azure.com`,
+    );
     const graph = changes.find((argv) => argv.includes(caUrl));
     assert.ok(graph);
     assert.deepEqual(JSON.parse(graph[graph.indexOf('--body') + 1]), { state: 'enabled' });
