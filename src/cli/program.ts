@@ -71,6 +71,8 @@ function buildProgram(version: string): Command {
       "write the scan's failures and reviews as a baseline (does not change the exit code)",
     )
     .option('--no-store', 'do not record this scan in the store')
+    .option('--db <url>', 'store: SQLite file or postgres://... (default: $PHIGUARD_DB, else .phiguard/phiguard.db)')
+    .option('--actor <name>', 'who ran the scan, for the ledger (default: the OS user)')
     .option('-q, --quiet', 'print only the report and errors')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('--live', 'collect live Azure and Entra ID state (the scope flags below) and scan it with the paths')
@@ -260,6 +262,67 @@ Examples:
       const { guardrailsConditionalAccess } = await import('./guardrails.js');
       process.exitCode = await guardrailsConditionalAccess(options);
     });
+  program
+    .command('history')
+    .description("list recorded scans, one scan's findings, or the lifecycle of findings across scans")
+    .option('--db <url>', 'store: SQLite file or postgres://... (default: $PHIGUARD_DB, else .phiguard/phiguard.db)')
+    .option('--scope <root>', 'only scans of this scanned root (a path, or a scope as history prints it)')
+    .option('--findings <scan>', "list this scan's findings with their lifecycle")
+    .option('--lifecycle', 'list every finding subject: new, open, fixed, reopened or waived')
+    .option('--limit <n>', 'at most this many scans, newest first')
+    .option('-f, --format <format>', 'table or json', 'table')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  phiguard history\n  phiguard history --scope infra --lifecycle\n  phiguard history --findings 12 -f json',
+    )
+    .action(async (options) => {
+      const { historyCommand } = await import('./history.js');
+      process.exitCode = await historyCommand(options);
+    });
+  program
+    .command('diff')
+    .description('what changed between two recorded scans: new, fixed, reopened, waived, still failing')
+    .argument('<scanA>', 'the earlier scan id (phiguard history)')
+    .argument('<scanB>', 'the later scan id')
+    .option('--db <url>', 'store: SQLite file or postgres://... (default: $PHIGUARD_DB, else .phiguard/phiguard.db)')
+    .option('-f, --format <format>', 'table or json', 'table')
+    .addHelpText('after', '\nExample:\n  phiguard diff 11 12')
+    .action(async (from: string, to: string, options) => {
+      const { diffCommand } = await import('./diff.js');
+      process.exitCode = await diffCommand(from, to, options);
+    });
+  const evidence = program.command('evidence').description('signed, offline-verifiable evidence packages for OCR');
+  evidence
+    .command('export')
+    .description('write an evidence package: narrative, findings CSV, before/after, ledger excerpt, signed manifest')
+    .requiredOption('--out <file>', 'the package to write, e.g. ocr-package.zip')
+    .option('--scope <root>', 'only scans of this scanned root (a path, or a scope as history prints it)')
+    .option('--since <date>', 'only scans started at or after this date (YYYY-MM-DD or ISO date-time)')
+    .option('--db <url>', 'store: SQLite file or postgres://... (default: $PHIGUARD_DB, else .phiguard/phiguard.db)')
+    .option('--actor <name>', 'who exports, for the ledger (default: the OS user)')
+    .option('--no-pdf', 'do not render narrative.pdf even when Chromium is installed')
+    .addHelpText(
+      'after',
+      '\nExample:\n  phiguard evidence export --out ocr-package.zip --scope infra --since 2026-01-01',
+    )
+    .action(async (options) => {
+      const { evidenceExport } = await import('./evidence.js');
+      process.exitCode = await evidenceExport(options, version);
+    });
+  evidence
+    .command('verify')
+    .description('check a package offline: signatures, every file hash, ledger chain and checkpoints')
+    .argument('<package>', 'the package zip')
+    .option('--public-key <pem>', "the signer's public key, obtained separately (pins it)")
+    .option('--json', 'print the result as JSON')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 verified, 1 something is wrong (each problem printed), 2 not a package.\nExample:\n  phiguard evidence verify ocr-package.zip --public-key signer.pem',
+    )
+    .action(async (path: string, options) => {
+      const { evidenceVerify } = await import('./evidence.js');
+      process.exitCode = await evidenceVerify(path, options);
+    });
   return program;
 }
 
@@ -276,7 +339,8 @@ export async function main(args: string[], version: string): Promise<number> {
     }
     if (error instanceof UserError) {
       process.stderr.write(`phiguard: ${error.format()}\n`);
-      return EXIT.usage;
+      // A store that cannot be reached (src/store/errors.ts) is "incomplete", not a usage error.
+      return 'exitCode' in error && typeof error.exitCode === 'number' ? error.exitCode : EXIT.usage;
     }
     process.stderr.write(`phiguard: internal error (please report it)\n${(error as Error).stack ?? error}\n`);
     return EXIT_INTERNAL;
