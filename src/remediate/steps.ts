@@ -7,7 +7,8 @@ import type { FixStep } from '../rules/define.js';
 
 /**
  * A deep copy of `resource` with every `set` step applied in order, then every `remove` step. Paths are canonical
- * and index arrays by number; property names match case-insensitively, as ARM's do.
+ * and index arrays by number; property names match case-insensitively, as ARM's do. Steps that name another
+ * resource (`resource`) are left for that resource's copy.
  */
 export function applySteps(resource: Resource, steps: readonly FixStep[]): Resource {
   const copy: Resource = {
@@ -16,19 +17,26 @@ export function applySteps(resource: Resource, steps: readonly FixStep[]): Resou
     locations: resource.locations ? new Map(resource.locations) : undefined,
     via: resource.via ? new Map(resource.via) : undefined,
   };
-  for (const step of steps) {
+  const own = steps.filter((step) => appliesTo(step, resource));
+  for (const step of own) {
     if (step.kind !== 'set') continue;
     setPath(copy, step.path, cloneValue(step.value));
     forgetProvenance(copy, step.path);
   }
   // Removals run last and from the highest array index down, so the paths of several findings on one list (all
   // counted in the original resource) still name the elements they were computed for.
-  const removals = [...new Set(steps.flatMap((step) => (step.kind === 'remove' ? [step.path] : [])))];
+  const removals = [...new Set(own.flatMap((step) => (step.kind === 'remove' ? [step.path] : [])))];
   for (const path of removals.sort(laterFirst)) {
     removePath(copy, path);
     forgetProvenance(copy, path);
   }
   return copy;
+}
+
+/** Steps naming another resource (FixStep `resource`) belong to that resource's copy. */
+function appliesTo(step: FixStep, resource: Resource): boolean {
+  if ((step.kind !== 'set' && step.kind !== 'remove') || step.resource === undefined) return true;
+  return step.resource.toLowerCase() === resource.id.toLowerCase();
 }
 
 function laterFirst(a: string, b: string): number {

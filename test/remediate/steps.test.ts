@@ -113,19 +113,31 @@ const isAutomatic = (steps: FixStep[]) => steps.length > 0 && steps.every((step)
 /** Applies the automatic steps of every finding whose fix is entirely automatic; deleted resources leave. */
 function applyAutomatic(plan: Plan): { inventory: Inventory; fixedIds: Set<string> } {
   const stepsById = new Map<string, FixStep[]>();
+  const fixedIds = new Set<string>();
+  const add = (id: string, step: FixStep) => {
+    const key = id.toLowerCase();
+    stepsById.set(key, [...(stepsById.get(key) ?? []), step]);
+  };
   for (const { resource, steps } of plan.planned) {
     if (!isAutomatic(steps)) continue;
-    stepsById.set(resource.id, [...(stepsById.get(resource.id) ?? []), ...steps]);
+    fixedIds.add(resource.id);
+    for (const step of steps)
+      add(((step.kind === 'set' || step.kind === 'remove') && step.resource) || resource.id, step);
   }
   // A resource with one finding fixed automatically and another not cannot be asserted to pass.
-  for (const { resource, steps } of plan.planned) if (!isAutomatic(steps)) stepsById.delete(resource.id);
+  for (const { resource, steps } of plan.planned) if (!isAutomatic(steps)) fixedIds.delete(resource.id);
   const resources = plan.inventory.resources.flatMap((resource) => {
-    const steps = stepsById.get(resource.id);
+    const steps = stepsById.get(resource.id.toLowerCase());
     if (!steps) return [resource];
     if (steps.some((step) => step.kind === 'delete-resource')) return [];
     return [applySteps(resource, steps)];
   });
-  return { inventory: new Inventory(resources), fixedIds: new Set(stepsById.keys()) };
+  for (const step of plan.planned.flatMap((p) => p.steps)) {
+    if ((step.kind === 'set' || step.kind === 'remove') && step.resource) {
+      assert.ok(plan.inventory.byId(step.resource), `a step names ${step.resource}, which is not in the inventory`);
+    }
+  }
+  return { inventory: new Inventory(resources), fixedIds };
 }
 
 function assertStepShape(rule: Rule, step: FixStep, config: Config): void {

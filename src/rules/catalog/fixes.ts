@@ -23,7 +23,7 @@
 //   lifecycle-policy         { rules }: ARM managementPolicies policy.rules to add
 //   resource-lock            { level, notes }
 import type { Config } from '../../core/config.js';
-import type { Value, ValueObject } from '../../core/types.js';
+import type { Resource, Value, ValueObject } from '../../core/types.js';
 import { DEFAULTS, readWithDefaults } from '../defaults.js';
 import type { FixContext, FixStep, RuleContext } from '../define.js';
 
@@ -31,8 +31,18 @@ export function set(path: string, value: Value, note?: string): FixStep {
   return note === undefined ? { kind: 'set', path, value } : { kind: 'set', path, value, note };
 }
 
+/** A `set` on a related resource that holds the failing value (a config/web child, a policy child). */
+export function setOn(resource: Resource, path: string, value: Value, note?: string): FixStep {
+  return { ...set(path, value, note), resource: resource.id } as FixStep;
+}
+
 export function remove(path: string, note?: string): FixStep {
   return note === undefined ? { kind: 'remove', path } : { kind: 'remove', path, note };
+}
+
+/** A `remove` on a related resource that holds the failing value. */
+export function removeOn(resource: Resource, path: string, note?: string): FixStep {
+  return { ...remove(path, note), resource: resource.id } as FixStep;
 }
 
 export function manual(why: string): FixStep {

@@ -1,6 +1,7 @@
 import { lookup, sameText } from '../../../core/path.js';
 import { type Outcome, type Resource, Unresolved } from '../../../core/types.js';
 import { defineRule, fail, notApplicable, pass, type RuleContext, unknown } from '../../define.js';
+import { manual, set } from '../fixes.js';
 import { blobScopes, storageAccountName } from './schedule.js';
 import {
   childrenOf,
@@ -167,6 +168,32 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm storage_account account_replication_type; storage_object_replication',
       'controls.md A10; payloads/storage_account_get_2025-06-01.json (Standard_GRS)',
     ],
+  },
+  fix(_account, { actual }) {
+    const sku = typeof actual === 'string' ? actual : '';
+    if (/^premium/i.test(sku)) {
+      return [
+        manual(
+          `Premium storage (${sku}) cannot be geo-redundant: replicate the PHI containers to an account in another region with object replication, or migrate to a Standard geo-redundant account. Decide the secondary region and whether the performance tier is still needed.`,
+        ),
+      ];
+    }
+    if (/zrs$/i.test(sku)) {
+      return [
+        set(
+          'sku.name',
+          'Standard_RAGZRS',
+          'ZRS to GZRS is a conversion (customer-initiated, not an in-place SKU change on every account); the initial geo sync takes time and the secondary region is billed',
+        ),
+      ];
+    }
+    return [
+      set(
+        'sku.name',
+        'Standard_RAGRS',
+        'an in-place change; the initial geo sync takes time and the secondary region is billed',
+      ),
+    ];
   },
   check(resource, context) {
     if (isType(resource, OBJECT_REPLICATION)) {

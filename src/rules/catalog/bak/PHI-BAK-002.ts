@@ -1,7 +1,8 @@
-import { asBoolean } from '../../../core/path.js';
+import { asBoolean, lookup } from '../../../core/path.js';
 import type { Outcome } from '../../../core/types.js';
 import { NO_BLOB_SERVICE } from '../../defaults/backup.js';
 import { defineRule, fail, failAt, unknown } from '../../define.js';
+import { blobServiceProperties, set } from '../fixes.js';
 import { blobServiceSubject } from './blob-service.js';
 import { BLOB_SERVICE, BLOB_SWAGGER, describeValue, STORAGE_ACCOUNT } from './shared.js';
 
@@ -48,6 +49,25 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm storage_account blob_properties.delete_retention_policy',
       'controls.md F4',
     ],
+  },
+  fix(resource, { path, config }) {
+    const days = config.retention.softDeleteMinDays;
+    if (path === 'blobServices/default') {
+      return [
+        blobServiceProperties({
+          deleteRetentionPolicy: { enabled: true, days, allowPermanentDelete: false },
+          containerDeleteRetentionPolicy: { enabled: true, days },
+        }),
+      ];
+    }
+    if (path.endsWith('.allowPermanentDelete')) return [set(path, false)];
+    const steps = [set('properties.deleteRetentionPolicy.days', days, 'soft-deleted blobs are billed while kept')];
+    if (path.endsWith('.enabled')) steps.unshift(set(path, true));
+    else return steps;
+    const current = lookup(resource, 'properties.deleteRetentionPolicy.days');
+    return current.kind === 'present' && typeof current.value === 'number' && current.value >= days
+      ? steps.slice(0, 1)
+      : steps;
   },
   check(resource, context) {
     const subject = blobServiceSubject(resource, context);

@@ -2,6 +2,7 @@ import { asBoolean } from '../../../core/path.js';
 import type { Resource } from '../../../core/types.js';
 import { NO_BLOB_SERVICE } from '../../defaults/backup.js';
 import { defineRule, fail, failAt, pass, type RuleContext, unknown } from '../../define.js';
+import { blobServiceProperties, set } from '../fixes.js';
 import { blobServiceSubject } from './blob-service.js';
 import { BLOB_SERVICE, BLOB_SWAGGER, STORAGE_ACCOUNT } from './shared.js';
 
@@ -55,6 +56,16 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm storage_account blob_properties.versioning_enabled (default false)',
       'controls.md F4',
     ],
+  },
+  fix(_resource, { path }) {
+    if (path === 'blobServices/default') return [blobServiceProperties({ isVersioningEnabled: true })];
+    return [
+      set(
+        'properties.isVersioningEnabled',
+        true,
+        'every overwrite keeps a billed version: add a lifecycle version-delete action (PHI-BAK-010)',
+      ),
+    ];
   },
   check(resource, context) {
     const subject = blobServiceSubject(resource, context);

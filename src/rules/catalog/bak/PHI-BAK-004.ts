@@ -1,6 +1,7 @@
 import { asBoolean } from '../../../core/path.js';
-import type { Outcome, Resource } from '../../../core/types.js';
+import type { Outcome, Resource, Value } from '../../../core/types.js';
 import { defineRule, failAt, notApplicable, pass, type RuleContext } from '../../define.js';
+import { manual, set, setOn } from '../fixes.js';
 import { accountPolicy, auditDestination, isAuditContainer, policyProblems } from './audit.js';
 import {
   ancestorOf,
@@ -109,6 +110,28 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm storage_container_immutability_policy; storage_account immutability_policy',
       'controls.md E1 (immutable export for a 6-year trail), F4; payloads/storage_container_immutability_policy_get_2025-06-01.json (5 days, Unlocked)',
     ],
+  },
+  fix(resource, { path, config, inventory }) {
+    const { minDays } = config.retention.auditLogs;
+    // A container's findings are read from its immutabilityPolicies/default child: the steps edit that child.
+    const policy = isType(resource, CONTAINER) ? childrenOf(resource, IMMUTABILITY_POLICY, inventory)[0] : undefined;
+    const edit = (field: string, value: Value, note?: string) =>
+      policy ? setOn(policy, field, value, note) : set(field, value, note);
+    if (
+      path.endsWith('.immutabilityPeriodSinceCreationInDays') ||
+      path === 'properties.immutabilityPeriodSinceCreationInDays'
+    ) {
+      return [edit(path, minDays, 'once the policy is Locked the period can only be extended, never shortened')];
+    }
+    if (path.endsWith('allowProtectedAppendWrites')) return [edit(path, true)];
+    const lock =
+      'then lock it (az storage container immutability-policy lock; templates cannot lock). Locking is irreversible: the period can only be extended and the account cannot be deleted while immutable blobs exist, so validate the policy Unlocked first';
+    if (path.endsWith('state')) return [manual(`Lock the immutability policy: ${lock}.`)];
+    return [
+      manual(
+        `Add a time-based immutability policy of ${minDays} days with protected append writes to the audit-log container (or account-level immutableStorageWithVersioning for containers Azure Monitor creates at runtime), ${lock}. Decide who may lock it.`,
+      ),
+    ];
   },
   check(resource, context) {
     if (isType(resource, STORAGE_ACCOUNT)) return checkAccount(resource, context);

@@ -1,5 +1,6 @@
-import { sameText } from '../../../core/path.js';
+import { lookup, sameText } from '../../../core/path.js';
 import { defineRule, fail, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import {
   BACKUP_VAULT,
   BV_PAYLOAD,
@@ -60,6 +61,23 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm data_protection_backup_vault soft_delete (default On), retention_duration_in_days (14-180, default 14)',
       `controls.md F1, F2; ${RSV_PAYLOAD} (Enabled, 14 days); ${BV_PAYLOAD} (Off, 0 days)`,
     ],
+  },
+  fix(vault, { path }) {
+    const rsv = isType(vault, RSV);
+    const daysPath = `${SETTINGS}.${rsv ? 'softDeleteRetentionPeriodInDays' : 'retentionDurationInDays'}`;
+    if (path === daysPath) return [set(path, MIN_DAYS, 'soft-deleted backup data is kept (and billed) that long')];
+    const steps = [
+      set(
+        path,
+        rsv ? 'Enabled' : 'On',
+        `deleted backup data is kept ${MIN_DAYS} days; AlwaysOn (irreversible) is a later choice`,
+      ),
+    ];
+    const days = lookup(vault, daysPath);
+    if (!(days.kind === 'present' && typeof days.value === 'number' && days.value >= MIN_DAYS)) {
+      steps.push(set(daysPath, MIN_DAYS));
+    }
+    return steps;
   },
   check(vault, { read }) {
     const rsv = isType(vault, RSV);

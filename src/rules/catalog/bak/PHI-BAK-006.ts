@@ -1,5 +1,6 @@
 import { sameText } from '../../../core/path.js';
 import { defineRule, fail, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { BACKUP_VAULT, BV_PAYLOAD, BV_SWAGGER, describeValue, RSV, RSV_PAYLOAD, RSV_SWAGGER } from './shared.js';
 
 export default defineRule({
@@ -46,6 +47,13 @@ export default defineRule({
       `controls.md F1, F2; ${RSV_PAYLOAD} and ${BV_PAYLOAD} (both Disabled)`,
     ],
   },
+  fix: (_vault, { path }) => [
+    set(
+      path,
+      'Unlocked',
+      'recovery points can no longer be deleted before expiry; Locked (irreversible) is a later step once retention matches the schedule (PHI-BAK-011)',
+    ),
+  ],
   check(vault, { read }) {
     const state = read(vault, 'properties.securitySettings.immutabilitySettings.state');
     if (state.state === 'unknown') return unknown(state);

@@ -1,5 +1,6 @@
 import { sameText } from '../../../core/path.js';
 import { defineRule, fail, type PathRead, pass, unknown } from '../../define.js';
+import { customerManagedKey } from '../fixes.js';
 import {
   BACKUP_VAULT,
   BV_PAYLOAD,
@@ -9,6 +10,7 @@ import {
   RSV,
   RSV_PAYLOAD,
   RSV_SWAGGER,
+  shortName,
 } from './shared.js';
 
 /** Presence test: an unresolved expression still names a key (rules.yaml conventions.unresolvable). */
@@ -64,6 +66,7 @@ export default defineRule({
       `controls.md F1, F2; ${RSV_PAYLOAD} (no encryption); ${BV_PAYLOAD} (CMK, state Enabled)`,
     ],
   },
+  fix: (vault) => [customerManagedKey('backup-vault', `cmk-${shortName(vault)}`)],
   check(vault, { read }) {
     const expected = 'a customer-managed key (keyVaultProperties.keyUri)';
     if (isType(vault, RSV)) {

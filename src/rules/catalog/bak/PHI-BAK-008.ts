@@ -1,6 +1,7 @@
 import { asBoolean, sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { manual, set } from '../fixes.js';
 import {
   BACKUP_VAULT,
   BV_PAYLOAD,
@@ -12,6 +13,7 @@ import {
   RSV,
   RSV_PAYLOAD,
   RSV_SWAGGER,
+  shortName,
 } from './shared.js';
 
 /** Legacy vault storage configuration (`vaults/backupstorageconfig/vaultstorageconfig`). */
@@ -138,6 +140,30 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm recovery_services_vault storage_mode_type (default GeoRedundant), cross_region_restore_enabled (default false)',
       `controls.md F1, F2; ${RSV_PAYLOAD} (GeoRedundant + CRR Enabled); ${BV_PAYLOAD} (VaultStore LocallyRedundant)`,
     ],
+  },
+  fix(vault, { path }) {
+    const note =
+      'redundancy can only be changed before the first item is protected; afterwards a new vault and re-protection are needed';
+    if (isType(vault, RSV)) {
+      if (path === 'properties.redundancySettings.standardTierStorageRedundancy') {
+        return [set(path, 'GeoRedundant', note), set('properties.redundancySettings.crossRegionRestore', 'Enabled')];
+      }
+      if (path === 'properties.redundancySettings.crossRegionRestore') {
+        return [set(path, 'Enabled', 'cross-region restore cannot be disabled again')];
+      }
+      return [
+        manual(
+          `The redundancy of vault '${shortName(vault)}' comes from its legacy backupstorageconfig child (${path}): set properties.redundancySettings standardTierStorageRedundancy GeoRedundant and crossRegionRestore Enabled on the vault instead (${note}).`,
+        ),
+      ];
+    }
+    if (/^properties\.storageSettings\.\d+\.type$/.test(path)) {
+      return [
+        set(path, 'GeoRedundant', note),
+        set('properties.featureSettings.crossRegionRestoreSettings.state', 'Enabled'),
+      ];
+    }
+    return [set(path, 'Enabled', 'cross-region restore cannot be disabled again')];
   },
   check(vault, context) {
     return isType(vault, RSV) ? checkRecoveryServices(vault, context) : checkBackupVault(vault, context);

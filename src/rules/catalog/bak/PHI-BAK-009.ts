@@ -1,5 +1,6 @@
 import type { Outcome } from '../../../core/types.js';
 import { defineRule, fail, notApplicable, unknown } from '../../define.js';
+import { ruleContext, set } from '../fixes.js';
 import { type DeleteAction, describeFilter, filtersOf, readLifecycle } from './lifecycle.js';
 import {
   type BlobScope,
@@ -52,6 +53,20 @@ export default defineRule({
       'controls.md F4; payloads/storage_management_policy_get_2025-06-01.json (base blobs deleted after 1000 days)',
       'rules.yaml conventions.years_to_days; 45 CFR 164.316(b)(2)(i) concerns documentation, not PHI retention',
     ],
+  },
+  fix(policy, fixContext) {
+    const context = ruleContext(fixContext);
+    const account = ancestorOf(policy, STORAGE_ACCOUNT, context.inventory);
+    const name = storageAccountName(policy.id) ?? shortName(policy);
+    // The strictest minimum of the classes the account holds: the action may reach any of them.
+    const years = Math.max(...blobScopes(account, name, context.config, true).map((scope) => scope.dataClass.minYears));
+    return [
+      set(
+        fixContext.path,
+        yearsToDays(years),
+        'blobs this rule would have deleted earlier are kept (and billed) until the retention minimum; if PHI is being deleted now, disable the rule first (lifecycle runs daily)',
+      ),
+    ];
   },
   check(policy, context) {
     const account = ancestorOf(policy, STORAGE_ACCOUNT, context.inventory);

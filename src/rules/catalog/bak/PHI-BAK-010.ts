@@ -3,6 +3,7 @@ import { parentId } from '../../../core/inventory.js';
 import { asBoolean, lookup, sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
+import { lifecyclePolicy, manual, ruleContext, set, setOn } from '../fixes.js';
 import { type DeleteAction, type Lifecycle, type LifecycleRule, readLifecycle } from './lifecycle.js';
 import {
   type BlobScope,
@@ -411,6 +412,55 @@ export default defineRule({
       'controls.md F4; payloads/storage_management_policy_get_2025-06-01.json, payloads/storage_container_immutability_policy_get_2025-06-01.json',
       'rules.yaml conventions.years_to_days; 45 CFR 164.310(d)(2)(i) (disposal)',
     ],
+  },
+  fix(resource, fixContext) {
+    const { path } = fixContext;
+    const irreversible =
+      'deleting PHI is irreversible: list the blobs the rule would match (dry run) and get records-management sign-off before applying';
+    const lifecyclePath = path.startsWith('managementPolicies/default');
+    const actionPath = /^properties\.policy\.rules\.\d+\.definition\.actions\./.test(path);
+    if (isType(resource, IMMUTABILITY_POLICY) || !(lifecyclePath || actionPath)) {
+      return [
+        manual(
+          `PHI is kept past the retention maximum by ${path} of ${shortName(resource)} (an immutability period, legal hold or replication copy): a Locked immutability period cannot be shortened (only a new container or account ends it), and legal holds and replicas are business decisions. Decide with the records owner (${irreversible}).`,
+        ),
+      ];
+    }
+    const context = ruleContext(fixContext);
+    const accountId = isType(resource, STORAGE_ACCOUNT) ? resource.id : (parentId(resource.id) ?? resource.id);
+    const account = isType(resource, STORAGE_ACCOUNT) ? resource : undefined;
+    const name = storageAccountName(accountId) ?? accountId;
+    const scopes = bounded(blobScopes(account, name, context.config, true));
+    const { softDeleteDays } = facts(account, accountId, context, []);
+    // Soft delete keeps a deleted blob that much longer, so the delete action fires that much earlier.
+    const within = (scope: Bounded) => Math.max(1, maxDays(scope) - softDeleteDays);
+    if (actionPath) {
+      // An account's findings are read from its managementPolicies/default child: the step edits that child.
+      const policy = isType(resource, STORAGE_ACCOUNT) ? facts(account, accountId, context, []).policy : undefined;
+      const days = Math.min(...scopes.map(within));
+      return [policy ? setOn(policy, path, days, irreversible) : set(path, days, irreversible)];
+    }
+    return [
+      lifecyclePolicy(
+        scopes.map((scope, index) => {
+          const days = within(scope);
+          const prefix = scope.container === undefined ? undefined : scopePath(scope.container, scope.prefix);
+          return {
+            name: `phi-max-retention-${index + 1}`,
+            enabled: true,
+            type: 'Lifecycle',
+            definition: {
+              filters: { blobTypes: ['blockBlob'], ...(prefix ? { prefixMatch: [prefix] } : {}) },
+              actions: {
+                baseBlob: { delete: { daysAfterCreationGreaterThan: days } },
+                version: { delete: { daysAfterCreationGreaterThan: days } },
+                snapshot: { delete: { daysAfterCreationGreaterThan: days } },
+              },
+            },
+          };
+        }),
+      ),
+    ];
   },
   check(resource, context) {
     if (isType(resource, IMMUTABILITY_POLICY)) return checkImmutabilityPolicy(resource, context);

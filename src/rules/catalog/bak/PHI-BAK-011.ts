@@ -2,6 +2,7 @@ import type { DataClass } from '../../../core/config.js';
 import { lookup, sameText } from '../../../core/path.js';
 import { type Outcome, type Resource, Unresolved } from '../../../core/types.js';
 import { defineRule, fail, notApplicable, type RuleContext, unknown } from '../../define.js';
+import { manual } from '../fixes.js';
 import {
   BV_POLICY,
   COSMOS,
@@ -162,6 +163,11 @@ export default defineRule({
       'rules.yaml conventions.years_to_days; 45 CFR 164.316(b)(2)(i) concerns documentation, not PHI retention',
     ],
   },
+  fix: (resource, { path, config }) => [
+    manual(
+      `Change the retention at ${path} of ${describeHolder(resource)} to fit the data-class schedule (${config.retention.dataClasses.map((c) => `${c.name}: ${c.minYears}-${c.maxYears ?? 'no max'} years`).join('; ')}). Shortening deletes existing recovery points past the new limit (impossible under Locked immutability) and lengthening applies only to new ones, so the records owner decides.`,
+    ),
+  ],
   check(resource, context) {
     const linkage = classesOf(resource, context);
     if ('outcome' in linkage) return linkage.outcome;

@@ -1,6 +1,7 @@
 import { asBoolean, sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, notApplicable, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { manual, set } from '../fixes.js';
 import { describeValue, isType, shortName } from './shared.js';
 
 const PG_FLEXIBLE = 'Microsoft.DBforPostgreSQL/flexibleServers';
@@ -134,6 +135,41 @@ export default defineRule({
       'learn.microsoft.com/azure/cosmos-db/periodic-backup-storage-redundancy (periodic backups geo-redundant by default)',
       'controls.md F3; payloads/postgresql_flexible_server_get_2025-08-01.json (Enabled), payloads/mysql_flexible_server_get_2024-12-30.json (Disabled)',
     ],
+  },
+  fix(resource, { path }) {
+    if (isType(resource, SQL_DATABASE)) {
+      return [set(path, 'Geo', 'applies to new backups; geo-redundant backup storage is billed')];
+    }
+    if (isType(resource, COSMOS) && path === 'properties.backupPolicy.type') {
+      return [
+        manual(
+          `Continuous backup of Cosmos DB account ${shortName(resource)} is kept in the account's regions, and it has one: add a second region (properties.locations; billed as a replica) or switch to periodic backup with Geo backup storage redundancy. Decide which region.`,
+        ),
+      ];
+    }
+    if (isType(resource, COSMOS)) {
+      return [
+        set(
+          'properties.backupPolicy.periodicModeProperties.backupStorageRedundancy',
+          'Geo',
+          'applies to new backups; geo-redundant backup storage is billed',
+        ),
+      ];
+    }
+    if (isType(resource, MYSQL_FLEXIBLE)) {
+      return [
+        set(
+          path,
+          'Enabled',
+          'whether an existing MySQL flexible server accepts this change is unverified: if the update is rejected, restore to a new server with geo-redundant backup',
+        ),
+      ];
+    }
+    return [
+      manual(
+        `Geo-redundant backup of ${shortName(resource)} (${resource.type}) can only be chosen when the server is created: create a new server with geo-redundant backup (restore or migrate the data) and cut clients over. Decide the migration window.`,
+      ),
+    ];
   },
   check(resource, context) {
     if (isType(resource, SQL_DATABASE)) {

@@ -1,6 +1,7 @@
+import { lookup } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, failAt, notApplicable, type PathRead, type RuleContext, unknown } from '../../define.js';
-import { manual, set } from '../fixes.js';
+import { manual, removeOn, set, setOn } from '../fixes.js';
 import { type Blocker, blockerMessage, blockerOf } from '../net/tri.js';
 import { describeValue } from '../stg/shared.js';
 import { consumerNames, type KeyReference, MANAGED_HSM_KEY, referencesToKey, VAULT_KEY } from './cmk.js';
@@ -179,11 +180,24 @@ export default defineRule({
         ),
       ];
     }
-    const consumer = referencesToKey(key, inventory).find((ref) => ref.pinned?.path === path)?.consumer;
-    const who = consumer ? `${consumer.name} (${consumer.type})` : 'a consumer of this key';
+    const ref = referencesToKey(key, inventory).find((candidate) => candidate.pinned?.path === path);
+    if (ref) {
+      const { consumer } = ref;
+      const note = 'the consumer then follows every rotated key version';
+      if (/\.(autoRotationEnabled|rotationToLatestKeyVersionEnabled)$/.test(path)) {
+        return [setOn(consumer, path, true, note)];
+      }
+      if (/\.keyversion$/i.test(path)) return [removeOn(consumer, path, note)];
+      const uri = lookup(consumer, path);
+      const versionless =
+        uri.kind === 'present' && typeof uri.value === 'string'
+          ? /^(https:\/\/[^/]+\/keys\/[^/]+)\/[^/]+\/?$/i.exec(uri.value.trim())?.[1]
+          : undefined;
+      if (versionless) return [setOn(consumer, path, versionless, note)];
+    }
     return [
       manual(
-        `${who} pins a fixed version of the key at ${path}: reference the key without a version (storage: empty keyversion; disk encryption set: rotationToLatestKeyVersionEnabled true; SQL: autoRotationEnabled true) so rotated versions reach it. The consumer is a different resource than the key, so phiguard does not edit it.`,
+        `${ref ? `${ref.consumer.name} (${ref.consumer.type})` : 'A consumer of this key'} pins a fixed version of the key at ${path}: reference the key without a version (storage: no keyversion; disk encryption set: rotationToLatestKeyVersionEnabled true; SQL: autoRotationEnabled true) so rotated versions reach it.`,
       ),
     ];
   },

@@ -2,7 +2,7 @@ import { sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { MYSQL_AUDIT_LOG_DEFAULT } from '../../defaults/log.js';
 import { defineRule, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
-import { diagnosticSetting, manual } from '../fixes.js';
+import { diagnosticSetting, manual, setOn } from '../fixes.js';
 import {
   AZURERM_DIAGNOSTIC,
   auditLoggingOutcome,
@@ -148,11 +148,22 @@ export default defineRule({
       `${AZURERM_DIAGNOSTIC}; MySQL audit_log_enabled: ${MYSQL_AUDIT_LOG_DEFAULT.source}`,
     ],
   },
-  fix(resource, { path, config }) {
+  fix(resource, { path, config, inventory }) {
     if (path.startsWith('configurations/audit_log_enabled')) {
+      const configuration = inventory
+        .related(resource, 'children')
+        .find(
+          (child) => isType(child, MYSQL_CONFIGURATION) && sameText(child.name.split('/').pop(), 'audit_log_enabled'),
+        );
+      if (configuration) {
+        return [
+          setOn(configuration, 'properties.value', 'ON', 'a dynamic parameter: no restart'),
+          setOn(configuration, 'properties.source', 'user-override'),
+        ];
+      }
       return [
         manual(
-          `Set the server parameter audit_log_enabled to ON on MySQL flexible server '${resource.name}' (its configurations/audit_log_enabled child, value ON, source user-override; dynamic, no restart), otherwise the audit log category carries no events.`,
+          `Set the server parameter audit_log_enabled to ON on MySQL flexible server '${resource.name}' (a configurations/audit_log_enabled child, value ON, source user-override; dynamic, no restart), otherwise the audit log category carries no events.`,
         ),
       ];
     }

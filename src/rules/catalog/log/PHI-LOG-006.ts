@@ -1,7 +1,7 @@
-import { sameText } from '../../../core/path.js';
+import { lookup, sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, failAt, notApplicable, type PathRead, type RuleContext, unknown } from '../../define.js';
-import { manual, set, sqlAuditing } from '../fixes.js';
+import { manual, ruleContext, set, setOn, sqlAuditing } from '../fixes.js';
 import { type Blocker, blockerMessage, blockerOf, isBlocker } from '../net/tri.js';
 import {
   DATA_EXPORT,
@@ -222,7 +222,8 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm mssql_server_extended_auditing_policy (retention_in_days default 0)',
     ],
   },
-  fix(resource, { path, config }) {
+  fix(resource, fixContext) {
+    const { path, config } = fixContext;
     const minDays = config.retention.auditLogs.minDays;
     if (isType(resource, DATABASE_AUDITING) && path === 'properties.retentionDays') {
       return [
@@ -234,6 +235,21 @@ export default defineRule({
       ];
     }
     if (isType(resource, SQL_SERVER) && path === 'auditingSettings') return [sqlAuditing(config, 0)];
+    const setting = isType(resource, SQL_SERVER) ? auditState(resource, ruleContext(fixContext)).setting : undefined;
+    if (
+      setting &&
+      path === 'properties.retentionDays' &&
+      lookup(setting, 'properties.storageEndpoint').kind !== 'absent'
+    ) {
+      return [
+        setOn(
+          setting,
+          path,
+          0,
+          'the storage destination keeps audit records forever: pair it with a lifecycle rule deleting after the retention maximum (PHI-BAK-010) and a locked immutability policy (PHI-BAK-004)',
+        ),
+      ];
+    }
     return [
       manual(
         `The audit records of ${resource.name} are kept less than ${describeDays(minDays)}: on a storage destination set the auditing retentionDays to 0 (forever) or at least ${minDays}; on a Log Analytics destination give the SQLSecurityAuditEvents (or AzureDiagnostics) table that total retention (PHI-LOG-001). The value lives in ${path} of a related resource, which phiguard does not edit from here.`,

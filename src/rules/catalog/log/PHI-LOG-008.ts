@@ -2,7 +2,7 @@ import { asBoolean, getKey, isObject, lookup, sameText } from '../../../core/pat
 import type { Outcome, Resource, Value } from '../../../core/types.js';
 import { defineRule, fail, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
 import { DEFENDER_PLANS, phiCensus, requiredPlans, subscriptionOf } from '../../propagate.js';
-import { manual, set } from '../fixes.js';
+import { manual, set, setOn } from '../fixes.js';
 import { absentBlocker, blockerMessage } from '../net/tri.js';
 import { PRICING, STORAGE_ACCOUNT, STORAGE_DEFENDER_SETTINGS } from './shared.js';
 
@@ -173,7 +173,7 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm security_center_subscription_pricing (tier, resource_type, subplan, extension)',
     ],
   },
-  fix(pricing, { path }) {
+  fix(pricing, { path, inventory }) {
     if (path === 'properties.pricingTier') {
       const steps = [set(path, 'Standard', 'billed per protected resource or transaction; enabling is non-disruptive')];
       if (sameText(planName(pricing), 'StorageAccounts')) {
@@ -187,6 +187,22 @@ export default defineRule({
     if (path === 'properties.subPlan') return [set(path, 'DefenderForStorageV2')];
     if (path === 'properties.extensions') return [set(path, storageExtensions(pricing))];
     if (/^properties\.extensions\.\d+\.isEnabled$/.test(path)) return [set(path, 'True')];
+    const override = /^defenderForStorageSettings\((.*)\)\.properties\.isEnabled$/.exec(path);
+    const setting = override
+      ? inventory
+          .byType(STORAGE_DEFENDER_SETTINGS)
+          .find((candidate) => candidate.scope && inventory.byId(candidate.scope)?.name === override[1])
+      : undefined;
+    if (setting) {
+      return [
+        setOn(
+          setting,
+          'properties.isEnabled',
+          true,
+          'the account is protected (and billed) like the rest of the subscription',
+        ),
+      ];
+    }
     return [
       manual(
         `A PHI storage account overrides the subscription's Defender for Storage plan and switches it off (${path}): remove the override (defenderForStorageSettings/current) or set its isEnabled true. It is a setting of the account, not of this plan.`,

@@ -64,8 +64,8 @@ export default defineRule({
       `controls.md D2; ${WEB_PAYLOAD} (siteConfig.minTlsVersion 1.2: pass)`,
     ],
   },
-  fix: (resource, { path }) =>
-    webSetting(resource, path, '1.2', 'clients limited to TLS 1.0/1.1 can no longer connect'),
+  fix: (resource, { path, inventory }) =>
+    webSetting(resource, path, '1.2', 'clients limited to TLS 1.0/1.1 can no longer connect', inventory),
   check(resource, context) {
     const subject = subjectOf(resource, context);
     if ('skip' in subject) return subject.skip;

@@ -71,8 +71,14 @@ export default defineRule({
       `controls.md D2; ${WEB_PAYLOAD} (ftpsState AllAllowed: fail)`,
     ],
   },
-  fix: (resource, { path }) =>
-    webSetting(resource, path, 'Disabled', 'deployments over FTP stop: switch them to zip deploy or run-from-package'),
+  fix: (resource, { path, inventory }) =>
+    webSetting(
+      resource,
+      path,
+      'Disabled',
+      'deployments over FTP stop: switch them to zip deploy or run-from-package',
+      inventory,
+    ),
   check(resource, context) {
     const subject = subjectOf(resource, context);
     if ('skip' in subject) return subject.skip;

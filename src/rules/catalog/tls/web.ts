@@ -1,10 +1,10 @@
 // App Service settings that live in the site configuration (PHI-TLS-006/007): the `config/web` child resource is
 // authoritative (it is what the built-in policies evaluate); the `siteConfig` embedded in the site is the fallback
 // (controls.md D2). Subjects are sites and slots; a `config/web` whose site is not in the scan is its own subject.
-import { parentId } from '../../../core/inventory.js';
+import { type Inventory, parentId } from '../../../core/inventory.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { type FixStep, notApplicable, type PathRead, type RuleContext } from '../../define.js';
-import { manual, set } from '../fixes.js';
+import { set, setOn } from '../fixes.js';
 import { isType, SITE, SITE_CONFIG, SLOT, SLOT_CONFIG, shortName } from './shared.js';
 
 export function isSiteOrSlot(resource: Resource): boolean {
@@ -60,17 +60,21 @@ export function appName(subject: { site?: Resource; config?: Resource }): string
 }
 
 /**
- * The fix of a site configuration setting (PHI-TLS-006/007). A failure read from the site's own siteConfig (or from
- * a config/web subject) is set there; one read from a config/web child of the site is a resource the steps of the
- * site cannot address, so the step says where to change it.
+ * The fix of a site configuration setting (PHI-TLS-006/007): where the failing value was read. A site's config/web
+ * child states it authoritatively when present, so the step edits that child; otherwise the site's siteConfig.
  */
-export function webSetting(subject: Resource, path: string, value: string, note: string): FixStep[] {
+export function webSetting(
+  subject: Resource,
+  path: string,
+  value: string,
+  note: string,
+  inventory: Inventory,
+): FixStep[] {
   const setting = path.split('.').pop() ?? path;
   if (isConfig(subject) || path.startsWith('properties.siteConfig.')) return [set(path, value, note)];
-  if (!isSiteOrSlot(subject)) return [set(`properties.siteConfig.${setting}`, value, note)];
-  return [
-    manual(
-      `The value comes from the config/web child of '${subject.name}', which overrides siteConfig: set properties.${setting} to '${value}' in that resource (${note}).`,
-    ),
-  ];
+  const config = inventory
+    .related(subject, 'children')
+    .find((child) => isConfig(child) && shortName(child).toLowerCase() === 'web');
+  if (config) return [setOn(config, `properties.${setting}`, value, note)];
+  return [set(`properties.siteConfig.${setting}`, value, note)];
 }
