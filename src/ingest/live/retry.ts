@@ -40,15 +40,13 @@ export const DEFAULT_RETRY: RetrySettings = {
 };
 
 const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+// Transient network failures. A refused connection or an unknown host is not retried: it rarely heals within a
+// backoff, and the user should hear at once that the endpoint (or --cloud) is wrong.
 const NETWORK_CODES = new Set([
   'ECONNRESET',
-  'ECONNREFUSED',
   'ETIMEDOUT',
   'EPIPE',
   'EAI_AGAIN',
-  'ENOTFOUND',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
   'UND_ERR_SOCKET',
   'REQUEST_SEND_ERROR',
 ]);
