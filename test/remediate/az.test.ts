@@ -21,6 +21,7 @@ import { Inventory } from '../../src/core/inventory.js';
 import { toPlain } from '../../src/core/path.js';
 import type { Finding, Resource, Value, ValueObject } from '../../src/core/types.js';
 import { parseSnapshotText } from '../../src/ingest/snapshot/index.js';
+import { quote } from '../../src/remediate/az/shell.js';
 import { APIM_INSECURE_KEYS, renderAzScript } from '../../src/remediate/az.js';
 import type { PlannedFix } from '../../src/remediate/types.js';
 import { RULES } from '../../src/rules/catalog/index.js';
@@ -86,9 +87,14 @@ const caPolicy = failing.find(
 assert.ok(caPolicy, 'a report-only Conditional Access policy fails PHI-IAM-005');
 const nsg = pick('PHI-NET-003', 'nsg-contoso-legacy-dmz');
 
+const AWKWARD = `it's $HOME "x" \`id\``;
+
 /** One fix per step kind, with steps written here so the script's behaviour is pinned whatever the rules return. */
 const FIXES: PlannedFix[] = [
-  planned(storage, [{ kind: 'set', path: 'properties.minimumTlsVersion', value: 'TLS1_2' }]),
+  planned(storage, [
+    { kind: 'set', path: 'properties.minimumTlsVersion', value: 'TLS1_2' },
+    { kind: 'set', path: 'tags.owner', value: AWKWARD },
+  ]),
   planned(infra, [{ kind: 'set', path: 'properties.encryption.requireInfrastructureEncryption', value: true }]),
   planned(apim, [
     { kind: 'set', path: `properties.customProperties.${APIM_INSECURE_KEYS[0]}`, value: 'False' },
@@ -220,6 +226,27 @@ describe('fix --az script text', () => {
     assert.match(text, /# {3}PHI-STG-004 resources\[0\] at main\.json:12: Storage account/);
     assert.doesNotMatch(text, /^\s*change /m);
     assert.doesNotMatch(text, /az resource update/);
+  });
+
+  test('secrets never reach the script: messages are redacted, secret values become manual steps', () => {
+    const sas = 'https://stx.blob.core.windows.net/c?sv=2022-11-02&sig=abcdEFGH1234%2Bxyz';
+    const text = render([
+      {
+        finding: { ...storage.finding, message: `exposed at ${sas}` },
+        resource: storage.resource,
+        steps: [{ kind: 'set', path: 'properties.backupUrl', value: sas }],
+      },
+    ]);
+    assert.ok(!text.includes('sig=abcdEFGH'));
+    assert.match(text, /# Finding: exposed at .*REDACTED/);
+    assert.match(text, /^# MANUAL: set properties\.backupUrl/m);
+  });
+
+  test('quoting round-trips through bash for quotes, $, backticks, backslashes and control characters', () => {
+    for (const text of [AWKWARD, "a\\b'c$d\ne\tf", "sp ace's", '', 'rg-(test).x']) {
+      const run = spawnSync('/usr/bin/bash', ['-c', `printf '%s' ${quote(text)}`], { encoding: 'utf8' });
+      assert.equal(run.stdout, text);
+    }
   });
 
   test('free text cannot leave its comment: newlines in a finding message are flattened', () => {
@@ -408,6 +435,19 @@ describe('fix --az against a fake az', () => {
       ]),
       JSON.stringify(changes, null, 1),
     );
+    // Quotes, $ and backticks reach az as one literal argument.
+    assert.ok(
+      has([
+        'resource',
+        'update',
+        '--ids',
+        storage.resource.id,
+        '--api-version',
+        '2025-06-01',
+        '--set',
+        `tags.owner=${JSON.stringify(AWKWARD)}`,
+      ]),
+    );
     assert.ok(has(['resource', 'delete', '--ids', firewall.resource.id]));
     assert.ok(
       has([
@@ -487,6 +527,7 @@ describe('fix --az against a fake az', () => {
   test('a second run against compliant state issues no mutating command and keeps the original before/', () => {
     const storageJson = resourceJson(storage.resource);
     setIn(storageJson, ['properties', 'minimumTlsVersion'], 'tls1_2');
+    setIn(storageJson, ['tags', 'owner'], AWKWARD);
     writeState(storage.resource.id, storageJson);
     const apimJson = resourceJson(apim.resource);
     const map = (apimJson.properties as ValueObject).customProperties as ValueObject;

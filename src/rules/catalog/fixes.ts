@@ -1,7 +1,9 @@
 // Builders for the FixSteps the catalog's `fix` functions return (issue 6). The `settings` of each `create` kind are
 // fixed here, in one place, because the writers (src/remediate/{arm,bicep,terraform,az}.ts) read them:
 //
-//   private-endpoint         { groupId, privateDnsZone }                 input subnetId (which subnet: a human choice)
+//   private-endpoint         { groupId, privateDnsZone, target? }        input subnetId (which subnet: a human choice);
+//                            `target` is the id of the private link resource when not the subject (a FHIR service's
+//                            Health Data Services workspace)
 //   diagnostic-setting       { name, workspaceId?, logs: [{ categoryGroup } | { category }], target? }
 //                            input workspaceId when .phiguard.yaml logging.audit_workspace_ids is empty; `target` is a
 //                            sub-resource of the subject (`blobServices/default`) or `subscription` (the activity log

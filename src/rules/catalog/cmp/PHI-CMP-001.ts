@@ -1,6 +1,7 @@
 import { asBoolean, sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, fail, notApplicable, type PathRead, pass, type RuleContext, unknown } from '../../define.js';
+import { manual } from '../fixes.js';
 import { and, type Blocker, blockerMessage, blockerOf, isBlocker, type Tri } from '../net/tri.js';
 import {
   ADE_EXTENSIONS,
@@ -128,6 +129,11 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm website/docs/r/virtual_machine_extension.html.markdown, managed_disk.html.markdown (encryption_settings)',
     ],
   },
+  fix: (resource) => [
+    manual(
+      `Replace Azure Disk Encryption on ${resource.name} with encryption at host (PHI-CMP-002) in a planned window: back up, decrypt the data disks, remove the AzureDiskEncryption extension, deallocate, enable encryptionAtHost and start. Linux OS disks encrypted with ADE cannot be decrypted in place (rebuild from a new disk). ADE retires on 15 September 2028; do not remove it during an incident without a backup.`,
+    ),
+  ],
   check(resource, context) {
     if (isType(resource, VM_EXTENSION)) return checkExtension(resource, context);
     if (isType(resource, VMSS)) return checkScaleSet(resource, context);

@@ -1,5 +1,6 @@
 import { asBoolean, sameText } from '../../../core/path.js';
 import { defineRule, fail, pass, unknown } from '../../define.js';
+import { set } from '../fixes.js';
 import { describeValue } from '../stg/shared.js';
 import { ADE_RETIREMENT, COMPUTE_SWAGGER, DISK_ENCRYPTION_DOC, isType, VM, VMSS } from './shared.js';
 
@@ -41,6 +42,13 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm website/docs/r/linux_virtual_machine.html.markdown: encryption_at_host_enabled',
     ],
   },
+  fix: (_machine, { path }) => [
+    set(
+      path,
+      true,
+      'the VM must be deallocated (downtime), its size must support encryption at host, the subscription needs the EncryptionAtHost feature registered, and it cannot be combined with Azure Disk Encryption (PHI-CMP-001)',
+    ),
+  ],
   check(machine, context) {
     const base = isType(machine, VMSS) ? 'properties.virtualMachineProfile' : 'properties';
     const host = context.read(machine, `${base}.securityProfile.encryptionAtHost`);

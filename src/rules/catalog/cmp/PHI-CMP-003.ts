@@ -10,6 +10,7 @@ import {
   type RuleContext,
   unknown,
 } from '../../define.js';
+import { customerManagedKey, leafName, set } from '../fixes.js';
 import { type Blocker, blockerMessage, blockerOf } from '../net/tri.js';
 import { describeValue } from '../stg/shared.js';
 import { COMPUTE_SWAGGER, DISK, DISK_ENCRYPTION_DOC, DISK_ENCRYPTION_SET, isType, VM } from './shared.js';
@@ -162,6 +163,19 @@ export default defineRule({
       'hashicorp/terraform-provider-azurerm website/docs/r/managed_disk.html.markdown: disk_encryption_set_id, secure_vm_disk_encryption_set_id',
       'Prowler vm_ensure_attached_disks_encrypted_with_cmk, vm_ensure_unattached_disks_encrypted_with_cmk (informational)',
     ],
+  },
+  fix(resource, { path }) {
+    const key = `cmk-${leafName(resource.name)}`;
+    if (isType(resource, DISK) && path === 'properties.encryption.type') {
+      // The disk encryption set the key step creates is wired to properties.encryption.diskEncryptionSetId.
+      return [
+        set(path, CUSTOMER_KEY_TYPES[0], 'the disk must be unattached or its VM deallocated'),
+        customerManagedKey('disk', key),
+      ];
+    }
+    if (isType(resource, DISK)) return [customerManagedKey('disk', key)];
+    if (isType(resource, VM)) return [customerManagedKey('virtual-machine-disks', key)];
+    return [customerManagedKey('disk-encryption-set', key)];
   },
   check(resource, context) {
     if (isType(resource, DISK)) return checkDisk(resource, context);

@@ -8,6 +8,7 @@ import {
   FHIR_SERVICE,
   isType,
   LEGACY_FHIR,
+  privateAccessFix,
   WORKSPACE,
 } from './shared.js';
 
@@ -58,6 +59,26 @@ export default defineRule({
       'learn.microsoft.com/azure/healthcare-apis/healthcare-apis-configure-private-link (group id healthcareworkspace)',
       `${CONTROLS_H1}; ${FHIR_PAYLOAD} (no publicNetworkAccess and no private endpoint: fail)`,
     ],
+  },
+  fix(resource, fixContext) {
+    const zone = 'privatelink.azurehealthcareapis.com';
+    if (isType(resource, LEGACY_FHIR)) {
+      return privateAccessFix(resource, [resource], fixContext, { target: resource.id, groupId: 'fhir', zone });
+    }
+    if (isType(resource, WORKSPACE)) {
+      return privateAccessFix(resource, [resource], fixContext, {
+        target: resource.id,
+        groupId: 'healthcareworkspace',
+        zone,
+      });
+    }
+    // FHIR services take their private endpoints on the Health Data Services workspace.
+    const workspace = fixContext.inventory.related(resource, 'parent').find((parent) => isType(parent, WORKSPACE));
+    return privateAccessFix(resource, workspace ? [resource, workspace] : [resource], fixContext, {
+      target: workspace?.id ?? parentId(resource.id) ?? resource.id,
+      groupId: 'healthcareworkspace',
+      zone,
+    });
   },
   check(resource, context) {
     if (isType(resource, WORKSPACE)) {

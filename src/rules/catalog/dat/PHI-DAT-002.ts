@@ -1,4 +1,5 @@
 import { defineRule, fail, pass } from '../../define.js';
+import { customerManagedKey, leafName } from '../fixes.js';
 import { AHDS_SWAGGER, CONTROLS_H1, FHIR_PAYLOAD, FHIR_SERVICE, isType, LEGACY_FHIR } from './shared.js';
 
 export default defineRule({
@@ -43,6 +44,12 @@ export default defineRule({
       `${CONTROLS_H1}; ${FHIR_PAYLOAD} (keyEncryptionKeyUrl set: pass)`,
     ],
   },
+  fix: (resource) => [
+    customerManagedKey(
+      isType(resource, LEGACY_FHIR) ? 'api-for-fhir' : 'fhir-service',
+      `cmk-${leafName(resource.name)}`,
+    ),
+  ],
   check(resource, { read }) {
     const legacy = isType(resource, LEGACY_FHIR);
     const key = read(

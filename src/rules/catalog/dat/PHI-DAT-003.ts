@@ -1,6 +1,7 @@
 import { asBoolean } from '../../../core/path.js';
 import type { Outcome } from '../../../core/types.js';
 import { defineRule, fail, type PathRead, pass, unknown } from '../../define.js';
+import { remove, set } from '../fixes.js';
 import { type Blocker, blockerMessage, blockerOf } from '../net/tri.js';
 import { AHDS_SWAGGER, CONTROLS_H1, FHIR_PAYLOAD, FHIR_SERVICE, LEGACY_FHIR } from './shared.js';
 
@@ -48,6 +49,14 @@ export default defineRule({
       'Azure Policy fe1c9040-c46a-4e81-9aea-c7850fbb3aa6 (FHIR service); 0fea8f8a-4169-495d-8307-30ec335f387d (Azure API for FHIR)',
       `${CONTROLS_H1}; ${FHIR_PAYLOAD} (origins ["*"]: fail)`,
     ],
+  },
+  fix(_service, { path, actual }) {
+    const note = 'browser apps on other origins stop working: list every legitimate SMART app origin first';
+    if (path === ORIGINS) return [set(path, [], note)];
+    if (typeof actual === 'string' && /^http:\/\//i.test(actual.trim())) {
+      return [set(path, actual.trim().replace(/^http:\/\//i, 'https://'), 'the app must be served over HTTPS')];
+    }
+    return [remove(path, note)];
   },
   check(service, { read }) {
     const origins = read(service, ORIGINS);

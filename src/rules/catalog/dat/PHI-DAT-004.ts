@@ -1,5 +1,5 @@
 import { defineRule } from '../../define.js';
-import { checkPrivateAccess, PURVIEW } from './shared.js';
+import { checkPrivateAccess, PURVIEW, privateAccessFix } from './shared.js';
 
 export default defineRule({
   id: 'PHI-DAT-004',
@@ -39,6 +39,12 @@ export default defineRule({
       'controls.md H2 (Microsoft Purview; API version and property names UNVERIFIED)',
     ],
   },
+  fix: (account, fixContext) =>
+    privateAccessFix(account, [account], fixContext, {
+      target: account.id,
+      groupId: 'account',
+      zone: 'privatelink.purview.azure.com',
+    }),
   check(account, context) {
     return checkPrivateAccess(account, [account], context, { service: 'Purview account' });
   },

@@ -1,7 +1,8 @@
 // Types, sources and the "public network access off + private link" test shared by the PHI-DAT rules.
 import { sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
-import { fail, failAt, type PathRead, type RuleContext, unknown } from '../../define.js';
+import { type FixContext, type FixStep, fail, failAt, type PathRead, type RuleContext, unknown } from '../../define.js';
+import { privateEndpoint, ruleContext, set, setOn } from '../fixes.js';
 import { approvedPrivateEndpoint } from '../net/db.js';
 import { and, type Blocker, blockerMessage, blockerOf, isBlocker, or, type Tri } from '../net/tri.js';
 import { describeValue } from '../stg/shared.js';
@@ -86,4 +87,33 @@ export function checkPrivateAccess(
     message: `Public network access is disabled, but no approved private endpoint reaches the ${options.service}, so private link is not in place`,
     at: subject.at,
   });
+}
+
+/**
+ * The fix of a private-access finding (PHI-DAT-001/004): public network access Disabled on each level that has it
+ * open, and a private endpoint to `link.target` (the level private endpoints attach to) when none is approved.
+ */
+export function privateAccessFix(
+  subject: Resource,
+  levels: Resource[],
+  fixContext: FixContext,
+  link: { target: string; groupId: string; zone: string },
+): FixStep[] {
+  const context = ruleContext(fixContext);
+  const note = 'clients must reach the service through a private endpoint; public callers are refused at once';
+  const steps: FixStep[] = levels
+    .filter((level) => publicOff(context.read(level, 'properties.publicNetworkAccess')) === false)
+    .map((level) =>
+      level === subject
+        ? set('properties.publicNetworkAccess', 'Disabled', note)
+        : setOn(level, 'properties.publicNetworkAccess', 'Disabled', note),
+    );
+  if (!levels.some((level) => linkTri(level, context).tri === true)) {
+    const endpoint = privateEndpoint(link.groupId, link.zone);
+    if (endpoint.kind === 'create' && link.target.toLowerCase() !== subject.id.toLowerCase()) {
+      endpoint.settings = { ...endpoint.settings, target: link.target };
+    }
+    steps.push(endpoint);
+  }
+  return steps;
 }
