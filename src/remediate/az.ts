@@ -4,6 +4,7 @@
 // The script is plain text for a person to review; `--dry-run` prints every change instead of making it.
 import { getKey, isObject, lookup, toPlain } from '../core/path.js';
 import { LIVE_ORIGINS, type Resource, Unresolved, type Value, type ValueObject } from '../core/types.js';
+import { redactText } from '../evidence/redact.js';
 import { findRule } from '../rules/catalog/index.js';
 import type { FixStep } from '../rules/define.js';
 import { epilogue, prelude, type ScriptInput } from './az/prelude.js';
@@ -170,11 +171,15 @@ function azPath(segments: string[]): string | undefined {
   return out;
 }
 
-/** A step value as JSON, or undefined when part of it is unresolved (never guess a value into live state). */
+/**
+ * A step value as JSON, or undefined when part of it is unresolved (never guess a value into live state) or is a
+ * secret (a script is shared and kept: a secret is set by hand, never written into it).
+ */
 function json(value: Value | undefined): string | undefined {
   if (value === undefined) return undefined;
   if (containsUnresolved(value)) return undefined;
-  return JSON.stringify(toPlain(value));
+  const text = JSON.stringify(toPlain(value));
+  return redactText(text) === text ? text : undefined;
 }
 
 function containsUnresolved(value: Value): boolean {

@@ -1,16 +1,29 @@
 // Shell text helpers for the `fix --az` script: every id and value that reaches bash goes through `quote`, and every
 // free text that reaches a comment through `commentText`, so names with spaces, quotes, `$` or newlines stay inert.
 import { createHash } from 'node:crypto';
+import { redactText } from '../../evidence/redact.js';
 
-/** POSIX single-quoting: the only character that needs care inside '…' is the quote itself. */
+/**
+ * Shell quoting. Single quotes keep everything literal; text with `$` or a backtick uses bash's $'…' form instead
+ * (equally literal once escaped), which reads as intended to a reviewer and to shellcheck (SC2016).
+ */
 export function quote(text: string): string {
   if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(text)) return text;
+  if (/[$`]/.test(text)) {
+    const escaped = text
+      .replace(/[\\']/g, (char) => `\\${char}`)
+      .replace(/[\u0000-\u001f\u007f]/g, (char) => `\\x${char.charCodeAt(0).toString(16).padStart(2, '0')}`);
+    return `$'${escaped}'`;
+  }
   return `'${text.replaceAll("'", `'\\''`)}'`;
 }
 
-/** One comment line's worth of text: control characters (a newline would end the comment) become spaces. */
+/**
+ * One comment line's worth of text: control characters (a newline would end the comment) become spaces, and
+ * secrets a finding message may quote (connection strings, SAS tokens, keys) are redacted.
+ */
 export function commentText(text: string): string {
-  return text.replace(/[\u0000-\u001f\u007f]+/g, ' ').trim();
+  return redactText(text.replace(/[\u0000-\u001f\u007f]+/g, ' ')).trim();
 }
 
 /**
