@@ -188,6 +188,12 @@ export function buildPolicyGuardrails(
       displayName: 'Database ports',
       description: 'network.db_ports of .phiguard.yaml (ranges contribute both ends).',
     },
+    keyRotationMaxDays: {
+      type: 'Integer',
+      value: 365,
+      displayName: 'Longest key rotation interval (days)',
+      description: 'PHI-KV-004 accepts a rotation interval of at most one year (rules.yaml "interval <= P1Y").',
+    },
     internetSources: {
       type: 'Array',
       value: config.network.internetSources,

@@ -16,7 +16,7 @@ export interface BuiltinPolicy {
    * rules.yaml lists the fixed effect alone, e.g. "Audit diagnostic setting" (AuditIfNotExists).
    */
   fixedEffect?: true;
-  /** Parameters the definition requires without a default, named after the initiative parameter that feeds them. */
+  /** Definition parameters the initiative sets besides the effect: definition parameter -> initiative parameter. */
   parameters?: Record<string, string>;
 }
 
@@ -514,6 +514,8 @@ export const BUILTIN_POLICIES: BuiltinPolicy[] = [
     name: 'Keys should have a rotation policy ensuring that their rotation is scheduled within the specified number of days after creation.',
     rules: ['PHI-KV-004'],
     effects: ['Audit', 'Disabled'],
+    // Passed explicitly: initiatives that reference this definition (CIS, MCSB) always set it.
+    parameters: { maximumDaysToRotate: 'keyRotationMaxDays' },
   },
   {
     id: '152b15f7-8e1f-4c1f-ab71-8c010ba5dbc0',
