@@ -42,7 +42,7 @@ describe('edits', () => {
     buffer.replace(6, 7, '', ['c']);
     assert.equal(buffer.text, 'pre01X456789');
     assert.equal(applyEdits('0123456789', buffer.edits()), buffer.text);
-    assert.equal(buffer.toCurrent(5), 6);
+    assert.equal(buffer.toCurrent(5), 7);
     assert.equal(buffer.toCurrent(3), undefined);
   });
 
