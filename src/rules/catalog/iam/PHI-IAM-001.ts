@@ -1,6 +1,7 @@
 import { containsUnresolved, getKey, isObject, sameText } from '../../../core/path.js';
 import { LIVE_ORIGINS, type Outcome, type Resource } from '../../../core/types.js';
 import { defineRule, failAt, pass, type RuleContext, unknown } from '../../define.js';
+import { manual } from '../fixes.js';
 import {
   APP_ROLE_ASSIGNMENT,
   APPLICATION,
@@ -233,6 +234,11 @@ export default defineRule({
       ENTRA_SNAPSHOT,
     ],
   },
+  fix: (resource, { path, actual }) => [
+    manual(
+      `Decide with the owner of ${resource.name} whether it needs the Microsoft Graph permission at ${path}${actual === undefined || actual === null ? '' : ` (${JSON.stringify(actual)})`}: grant the least-privileged replacement first (e.g. User.Read.All or Sites.Selected), then remove the app role assignment / delegated grant (Graph DELETE /servicePrincipals/{id}/appRoleAssignments/{id} or /oauth2PermissionGrants/{id}) and the requiredResourceAccess entry. Entra objects are not IaC resources phiguard edits, and revoking access can break the application.`,
+    ),
+  ],
   check(resource, context) {
     if (sameText(resource.type, SERVICE_PRINCIPAL)) return checkServicePrincipal(resource, context);
     if (sameText(resource.type, PERMISSION_GRANT)) return checkGrant(resource, context);

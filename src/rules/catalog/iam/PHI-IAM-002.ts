@@ -1,4 +1,5 @@
 import { defineRule, failAt, pass, unknown } from '../../define.js';
+import { manual } from '../fixes.js';
 import {
   assignedRole,
   assignmentScope,
@@ -76,6 +77,11 @@ export default defineRule({
       'payloads/role_assignments_list_for_scope_2022-04-01.json and role_assignment_get_2022-04-01-folder.json (role 0b5fe924 at subscription scope held by a User: pass)',
     ],
   },
+  fix: (assignment, { actual }) => [
+    manual(
+      `The service principal of role assignment ${assignment.name} holds ${typeof actual === 'string' ? actual : 'a privileged role'} at subscription or management-group scope: with its owner, choose the narrowest built-in role and the resource group or resource it needs, create that assignment first, then delete this one (deployment pipelines break otherwise). Accepted exceptions go to iam.exceptions with an expiry.`,
+    ),
+  ],
   check(assignment, context) {
     const scope = assignmentScope(assignment, context);
     const scopeText = scope.state === 'unknown' ? undefined : typeof scope.value === 'string' ? scope.value : undefined;

@@ -2,6 +2,7 @@ import type { Inventory } from '../../../core/inventory.js';
 import { getKey, isObject, sameText } from '../../../core/path.js';
 import { type Outcome, type Resource, Unresolved, type Value } from '../../../core/types.js';
 import { defineRule, failAt, notApplicable, pass, unknown } from '../../define.js';
+import { manual } from '../fixes.js';
 import { plain, ROLE_ASSIGNMENT, ROLE_DEFINITION, roleGuid } from './rbac.js';
 import { AUTHORIZATION_SWAGGER, CONTROLS_C2, RBAC_DOCS } from './refs.js';
 
@@ -76,6 +77,11 @@ export default defineRule({
       'KICS arm/role_definitions_allow_custom_subscription_role_creation',
     ],
   },
+  fix: (definition, { path, actual }) => [
+    manual(
+      `Custom role ${definition.name} grants ${JSON.stringify(actual ?? null)} at ${path}: replace it with the explicit, provider-scoped actions its holders need, or add notActions for Microsoft.Authorization/*/Write and */Delete, or use a built-in role. Narrowing a role changes every assignment of it at once, so the role owner decides which actions stay.`,
+    ),
+  ],
   check(definition, context) {
     const { read, inventory } = context;
     for (const path of ['properties.type', 'properties.roleType']) {

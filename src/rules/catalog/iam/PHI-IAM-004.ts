@@ -1,5 +1,6 @@
 import type { Inventory } from '../../../core/inventory.js';
 import { defineRule, failAt, pass, type RuleContext, unknown } from '../../define.js';
+import { manual } from '../fixes.js';
 import {
   assignedRole,
   assignmentScope,
@@ -107,6 +108,13 @@ export default defineRule({
       `${RBAC_DOCS} (Storage Blob Data *, Key Vault *, FHIR roles)`,
     ],
   },
+  fix: (assignment, { path }) => [
+    manual(
+      path === 'properties.principalId'
+        ? `Role assignment ${assignment.name} gives a guest user data-plane access to PHI: confirm with the data owner whether the external identity still needs it (a business associate agreement applies), then delete the assignment or replace it with a member identity.`
+        : `Role assignment ${assignment.name} grants a PHI data-plane role at subscription or management-group scope: create the same role at the PHI resource group, storage account or container the principal needs, then delete this assignment. Data-plane role changes take up to ~10 minutes to propagate; the data owner decides the narrower scope.`,
+    ),
+  ],
   check(assignment, context) {
     const role = assignedRole(assignment, context);
     if (role.guid && !isDataPlane(role.guid, context.inventory)) return pass(role.read.path, readText(role.read));

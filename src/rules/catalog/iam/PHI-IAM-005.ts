@@ -1,5 +1,6 @@
 import { getKey, isObject } from '../../../core/path.js';
 import { defineRule } from '../../define.js';
+import { manual } from '../fixes.js';
 import { CA_RELATED, evaluatePolicy, type Requirement } from './ca.js';
 import { CONDITIONAL_ACCESS_POLICY, field, hasText, str, strings } from './graph.js';
 import { CONTROLS_C3, ENTRA_SNAPSHOT, GRAPH_DOCS } from './refs.js';
@@ -89,6 +90,11 @@ export default defineRule({
       ENTRA_SNAPSHOT,
     ],
   },
+  fix: () => [
+    manual(
+      'Conditional Access is Microsoft Graph state, not IaC: run `phiguard guardrails conditional-access` for a policy requiring MFA on the PHI applications of .phiguard.yaml (report-only, break-glass accounts excluded), review its sign-in impact, then enable it. Entra ID P1 and Policy.ReadWrite.ConditionalAccess are required.',
+    ),
+  ],
   check(policy, context) {
     return evaluatePolicy(policy, context, {
       control: 'an enforced Conditional Access policy requiring MFA',

@@ -1,5 +1,6 @@
 import { asBoolean, getKey, isObject, sameText } from '../../../core/path.js';
 import { defineRule } from '../../define.js';
+import { manual } from '../fixes.js';
 import { CA_RELATED, evaluatePolicy, type Requirement } from './ca.js';
 import { CONDITIONAL_ACCESS_POLICY, str } from './graph.js';
 import { CONTROLS_C3, ENTRA_SNAPSHOT, GRAPH_DOCS } from './refs.js';
@@ -100,6 +101,11 @@ export default defineRule({
       ENTRA_SNAPSHOT,
     ],
   },
+  fix: (_policy, { config }) => [
+    manual(
+      `Conditional Access is Microsoft Graph state, not IaC: run \`phiguard guardrails conditional-access\` for a policy with a sign-in frequency of at most ${config.iam.maxSignInFrequencyHours} hours on the PHI applications (report-only first), announce it, then enable it.`,
+    ),
+  ],
   check(policy, context) {
     const max = context.config.iam.maxSignInFrequencyHours;
     return evaluatePolicy(policy, context, {

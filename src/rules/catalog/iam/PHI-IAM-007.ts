@@ -1,4 +1,5 @@
 import { defineRule } from '../../define.js';
+import { set } from '../fixes.js';
 import { COSMOS_ACCOUNT, COSMOS_PAYLOAD, COSMOS_SWAGGER, mustBeTrue } from './cosmos.js';
 import { CONTROLS_C2 } from './refs.js';
 
@@ -42,6 +43,13 @@ export default defineRule({
       CONTROLS_C2,
     ],
   },
+  fix: () => [
+    set(
+      'properties.disableKeyBasedMetadataWriteAccess',
+      true,
+      'SDK clients creating or changing databases and containers with account keys start failing: move those operations to ARM / Azure RBAC first',
+    ),
+  ],
   check(account, { read }) {
     return mustBeTrue(
       read(account, 'properties.disableKeyBasedMetadataWriteAccess'),

@@ -1,4 +1,5 @@
 import { defineRule } from '../../define.js';
+import { set } from '../fixes.js';
 import { COSMOS_ACCOUNT, COSMOS_PAYLOAD, COSMOS_SWAGGER, mustBeTrue } from './cosmos.js';
 
 export default defineRule({
@@ -41,6 +42,13 @@ export default defineRule({
       'prowler cosmosdb_account_use_aad_and_rbac (passes exactly when disable_local_auth is true)',
     ],
   },
+  fix: () => [
+    set(
+      'properties.disableLocalAuth',
+      true,
+      'account-key and resource-token clients fail at once: grant the application identities data-plane roles (sqlRoleAssignments) first',
+    ),
+  ],
   check(account, { read }) {
     return mustBeTrue(
       read(account, 'properties.disableLocalAuth'),
