@@ -567,6 +567,7 @@ function renderTerraform(rules: SentinelRule[], target: SentinelTarget): string 
   const { id } = workspaceParts(target.workspace);
   const lines = [
     '# phiguard Sentinel analytics rules for PHI access anomalies (HIPAA 164.308(a)(1)(ii)(D), 164.312(b)).',
+    '# azurerm 4.x block names (incident, event_grouping); 3.x called the first incident_configuration.',
     '',
     'variable "sentinel_workspace_id" {',
     '  description = "ARM id of the Log Analytics workspace with Microsoft Sentinel enabled"',
