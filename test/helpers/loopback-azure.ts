@@ -66,6 +66,8 @@ export interface LoopbackAzure {
   estate: Estate;
   faults: Fault[];
   log: LoggedRequest[];
+  /** The `scope` of every token request. */
+  tokenScopes: string[];
   latencyMs: number;
   /** Environment for a CLI child process: credentials, endpoints, the CA, IMDS kept on loopback. */
   env(): NodeJS.ProcessEnv;
@@ -108,6 +110,7 @@ export async function startLoopbackAzure(estate: Estate, options: { latencyMs?: 
   const { key, cert, dir } = loopbackCertificate();
   const faults: Fault[] = [];
   const log: LoggedRequest[] = [];
+  const tokenScopes: string[] = [];
   const hanging = new Set<ServerResponse>();
   const state = { latencyMs: options.latencyMs ?? 0 };
   let base = '';
@@ -174,6 +177,7 @@ export async function startLoopbackAzure(estate: Estate, options: { latencyMs?: 
         });
         return;
       }
+      tokenScopes.push(form.get('scope') ?? '');
       send(response, request, 200, {
         token_type: 'Bearer',
         expires_in: 3599,
@@ -182,8 +186,13 @@ export async function startLoopbackAzure(estate: Estate, options: { latencyMs?: 
       });
       return;
     }
-    if (!/^Bearer \S+/.test(request.headers.authorization ?? '')) {
-      send(response, request, 401, { error: { code: 'AuthenticationFailed', message: 'no bearer token' } });
+    // Each API takes only tokens for its own audience (a Graph token at ARM is a 401, as in Azure).
+    const audience = tokenAudience(request.headers.authorization);
+    const wanted = lower.startsWith('/v1.0/') ? /graph/ : /management/;
+    if (!audience || !wanted.test(audience)) {
+      send(response, request, 401, {
+        error: { code: 'InvalidAuthenticationToken', message: `token audience "${audience ?? 'none'}"` },
+      });
       return;
     }
 
@@ -337,6 +346,7 @@ export async function startLoopbackAzure(estate: Estate, options: { latencyMs?: 
     estate,
     faults,
     log,
+    tokenScopes,
     get latencyMs() {
       return state.latencyMs;
     },
@@ -363,6 +373,18 @@ export async function startLoopbackAzure(estate: Estate, options: { latencyMs?: 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
+}
+
+function tokenAudience(header: string | undefined): string | undefined {
+  const token = /^Bearer (\S+)$/.exec(header ?? '')?.[1];
+  try {
+    const claims = JSON.parse(Buffer.from(token?.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+      aud?: string;
+    };
+    return claims.aud;
+  } catch {
+    return undefined;
+  }
 }
 
 /** An unsigned JWT: enough for clients that read claims (`tid`), never verified by anyone. */

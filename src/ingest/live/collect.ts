@@ -201,7 +201,7 @@ class Collector {
   private async signIn(): Promise<void> {
     let token: { token: string } | null;
     try {
-      token = await this.options.credential.getToken(this.endpoints.armScope, { tenantId: this.options.scope.tenant });
+      token = await this.options.credential.getToken(this.endpoints.armScope);
     } catch (error) {
       throw new LiveAuthError(describeAuthError(error, this.endpoints));
     }
@@ -303,7 +303,12 @@ class Collector {
 
   private async resources(subscriptions: SubscriptionInfo[]): Promise<void> {
     if (subscriptions.length === 0) return;
-    const graph = new ResourceGraph(this.options.credential, this.endpoints.arm, this.transport);
+    const graph = new ResourceGraph(
+      this.options.credential,
+      this.endpoints.arm,
+      this.endpoints.armScope,
+      this.transport,
+    );
     const size = Math.max(1, this.options.subscriptionBatch ?? DEFAULT_BATCH);
     for (let i = 0; i < subscriptions.length; i += size) {
       const batch = subscriptions.slice(i, i + size).map((s) => s.id);

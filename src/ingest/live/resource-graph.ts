@@ -28,7 +28,7 @@ export interface ResourceGraphPage {
 export class ResourceGraph {
   private readonly client: ResourceGraphClient;
 
-  constructor(credential: TokenCredential, endpoint: string, transport: LiveTransport) {
+  constructor(credential: TokenCredential, endpoint: string, scope: string, transport: LiveTransport) {
     const retry: PolicyFactory = {
       create: (next) => ({
         sendRequest: (request) =>
@@ -43,7 +43,17 @@ export class ResourceGraph {
           }, transport.retryContext(endpoint)),
       }),
     };
-    this.client = new ResourceGraphClient(credential, {
+    // The client would derive the token audience from baseUri, which is wrong for an overridden endpoint: sign with
+    // the cloud's ARM scope instead.
+    const signer = {
+      async signRequest<T extends { headers: { set(name: string, value: string): void } }>(request: T): Promise<T> {
+        const token = await credential.getToken(scope);
+        if (!token) throw new Error('the credential returned no token');
+        request.headers.set('authorization', `Bearer ${token.token}`);
+        return request;
+      },
+    };
+    this.client = new ResourceGraphClient(signer as unknown as TokenCredential, {
       baseUri: endpoint,
       noRetryPolicy: true,
       agentSettings: { http: transport.agent, https: transport.agent } as ClientOptions['agentSettings'],

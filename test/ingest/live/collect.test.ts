@@ -231,6 +231,17 @@ describe('live collection from the loopback Azure', () => {
     assert.ok(failed('PHI-STG-003', ids.storageB));
   });
 
+  it('asks for tokens of the chosen cloud (AzureUSGovernment) even when the endpoints are overridden', async () => {
+    clearFaults();
+    az.tokenScopes.length = 0;
+    const result = await collectLive(options({ cloud: 'AzureUSGovernment', scope: { subscriptions: [SUB_A] } }));
+    assert.equal(result.complete, true, JSON.stringify(result.failures));
+    assert.equal(result.metadata.cloud, 'AzureUSGovernment');
+    assert.ok(az.tokenScopes.some((s) => s.includes('https://management.usgovcloudapi.net/.default')));
+    assert.ok(az.tokenScopes.some((s) => s.includes('https://graph.microsoft.us/.default')));
+    assert.ok(!az.tokenScopes.some((s) => /management\.azure\.com|graph\.microsoft\.com/.test(s)));
+  });
+
   it('never writes secrets: app settings, connection strings and keys in a body are redacted', async () => {
     clearFaults();
     const key = `${ids.site}/config/web`.toLowerCase();
