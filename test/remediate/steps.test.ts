@@ -192,6 +192,84 @@ for (const { rule, table } of collectedTables()) {
   tablesByRule.set(rule.id, [...(tablesByRule.get(rule.id) ?? []), ...(table.fail ?? [])]);
 }
 
+describe('applySteps', () => {
+  const subject = (): Resource => ({
+    id: '/subscriptions/s/resourceGroups/g/providers/Microsoft.Storage/storageAccounts/sa',
+    type: 'Microsoft.Storage/storageAccounts',
+    name: 'sa',
+    origin: 'arm',
+    address: 'resources[0]',
+    properties: {
+      MinimumTlsVersion: 'TLS1_0',
+      networkAcls: { ipRules: [{ value: '0.0.0.0/0' }, { value: '10.0.0.0/8' }, { value: '::/0' }] },
+      publicAccess: new Unresolved("[parameters('access')]"),
+    },
+    locations: new Map([
+      ['properties.minimumtlsversion', { file: 'p.json', line: 3, column: 5 }],
+      ['properties.networkacls', { file: 't.json', line: 9, column: 7 }],
+    ]),
+    via: new Map([['properties.minimumtlsversion', 'parameter file']]),
+  });
+
+  it('sets an existing property under its own casing and forgets where the old value came from', () => {
+    const original = subject();
+    const fixed = applySteps(original, [{ kind: 'set', path: 'properties.minimumTlsVersion', value: 'TLS1_2' }]);
+    assert.deepEqual(Object.keys(fixed.properties as object), ['MinimumTlsVersion', 'networkAcls', 'publicAccess']);
+    assert.equal((fixed.properties as Record<string, Value>).MinimumTlsVersion, 'TLS1_2');
+    assert.equal(fixed.locations?.has('properties.minimumtlsversion'), false);
+    assert.equal(fixed.via?.has('properties.minimumtlsversion'), false);
+    assert.equal(fixed.locations?.has('properties.networkacls'), true);
+    // The input is untouched.
+    assert.equal((original.properties as Record<string, Value>).MinimumTlsVersion, 'TLS1_0');
+    assert.equal(original.locations?.has('properties.minimumtlsversion'), true);
+  });
+
+  it('creates missing parents, arrays where the next segment is an index, and replaces an unresolved parent', () => {
+    const fixed = applySteps(subject(), [
+      { kind: 'set', path: 'properties.encryption.services.blob.enabled', value: true },
+      { kind: 'set', path: 'properties.routes.0.name', value: 'first' },
+      { kind: 'set', path: 'properties.publicAccess.level', value: 'None' },
+    ]);
+    const properties = fixed.properties as Record<string, Value>;
+    assert.deepEqual(properties.encryption, { services: { blob: { enabled: true } } });
+    assert.deepEqual(properties.routes, [{ name: 'first' }]);
+    assert.deepEqual(properties.publicAccess, { level: 'None' });
+  });
+
+  it('removes list elements from the highest index down, so every path names the element it was computed for', () => {
+    const fixed = applySteps(subject(), [
+      { kind: 'remove', path: 'properties.networkAcls.ipRules.0' },
+      { kind: 'remove', path: 'properties.networkAcls.ipRules.2' },
+      { kind: 'remove', path: 'properties.networkAcls.ipRules.0' },
+    ]);
+    assert.deepEqual((fixed.properties as { networkAcls: Value }).networkAcls, { ipRules: [{ value: '10.0.0.0/8' }] });
+  });
+
+  it('leaves create, manual and delete-resource steps, and steps naming another resource, to others', () => {
+    const original = subject();
+    const fixed = applySteps(original, [
+      { kind: 'create', resource: 'private-endpoint', settings: { groupId: 'blob' } },
+      { kind: 'manual', why: 'decide the migration window for the new account' },
+      { kind: 'delete-resource', note: 'gone' },
+      {
+        kind: 'set',
+        path: 'properties.minimumTlsVersion',
+        value: 'TLS1_2',
+        resource: `${original.id}/blobServices/default`,
+      },
+    ]);
+    assert.deepEqual(toPlainResource(fixed), toPlainResource(original));
+    const same = applySteps(original, [
+      { kind: 'set', path: 'properties.minimumTlsVersion', value: 'TLS1_2', resource: original.id.toUpperCase() },
+    ]);
+    assert.equal((same.properties as Record<string, Value>).MinimumTlsVersion, 'TLS1_2');
+  });
+});
+
+function toPlainResource(resource: Resource): unknown {
+  return JSON.parse(JSON.stringify({ ...resource, locations: undefined, via: undefined }));
+}
+
 describe('rule fixes', () => {
   it('every rule in RULES has a fix and failing cases to prove it on', () => {
     assert.deepEqual(
