@@ -7,8 +7,8 @@ import { EXIT } from '../report/summary.js';
 const EXIT_INTERNAL = 70;
 
 /** Repeatable, comma-separated flag values (`--subscription a --subscription b,c`). */
-function collectValues(value: string, previous: string[]): string[] {
-  return [...previous, ...value.split(',').filter(Boolean)];
+function collectValues(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), ...value.split(',').filter(Boolean)];
 }
 
 function liveCloudOption(): Option {
@@ -76,7 +76,7 @@ function buildProgram(version: string): Command {
     .option('-q, --quiet', 'print only the report and errors')
     .option('--no-color', 'disable colours (NO_COLOR is honoured too)')
     .option('--live', 'collect live Azure and Entra ID state (the scope flags below) and scan it with the paths')
-    .option('--subscription <id>', 'with --live: a subscription id (repeatable, or comma-separated)', collectValues, [])
+    .option('--subscription <id>', 'with --live: a subscription id (repeatable, or comma-separated)', collectValues)
     .option('--management-group <id>', 'with --live: every subscription under this management group')
     .option('--all-subscriptions', 'with --live: every subscription the credential can read')
     .option('--tenant <id>', 'with --live: the tenant to sign in to (alone: all its subscriptions)')
@@ -151,7 +151,7 @@ Examples:
     .command('collect')
     .description('collect live Azure resources and Entra ID objects into a snapshot that `phiguard scan` reads')
     .requiredOption('-o, --out <file>', 'snapshot file: .ndjson/.jsonl (large estates) or .json, optionally .gz')
-    .option('--subscription <id>', 'a subscription id (repeatable, or comma-separated)', collectValues, [])
+    .option('--subscription <id>', 'a subscription id (repeatable, or comma-separated)', collectValues)
     .option('--management-group <id>', 'every subscription under this management group')
     .option('--all-subscriptions', 'every subscription the credential can read')
     .option('--tenant <id>', 'the tenant to sign in to (alone: all its subscriptions)')
