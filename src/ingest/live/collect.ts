@@ -128,11 +128,15 @@ class Collector {
 
   async run(): Promise<CollectResult> {
     const started = (this.options.now ?? (() => new Date()))();
+    // A steady refresh (not per record): children and Graph pages arrive in bursts, long waits show as waits.
+    const ticker = this.options.onProgress ? setInterval(() => this.progress(), 250) : undefined;
+    ticker?.unref();
     try {
       await this.signIn();
       const subscriptions = await this.subscriptions();
       this.phase = 'resources';
       await this.resources(subscriptions);
+      this.phase = 'children';
       for (const subscription of subscriptions) await this.subscriptionExtras(subscription);
       await this.pool.drain();
       if (this.options.scope.entra !== false) {
@@ -150,6 +154,7 @@ class Collector {
       await this.writer.abort();
       throw error;
     } finally {
+      clearInterval(ticker);
       this.transport.close();
     }
   }
@@ -519,7 +524,6 @@ class Collector {
       }
     }
     await this.writer.write(clean);
-    if (this.writer.count % 500 === 0) this.progress();
     if (typeof clean.id === 'string' && clean.id.startsWith('/')) {
       await this.children(
         { id: clean.id, type, properties: clean.properties as Record<string, unknown> | undefined },

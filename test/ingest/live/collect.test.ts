@@ -83,8 +83,10 @@ function clearFaults() {
 describe('live collection from the loopback Azure', () => {
   it('collects resources, children and Entra ID into a snapshot that scans to the verdicts the payloads imply', async () => {
     clearFaults();
-    const result = await collectLive(options());
+    const phases: string[] = [];
+    const result = await collectLive(options({ onProgress: (p) => phases.push(p.phase) }));
     assert.equal(result.complete, true, JSON.stringify(result.failures));
+    assert.equal(phases.at(-1), 'done', 'the progress display is told to clear');
     const lines = records(result.path);
     const header = lines[0].phiguard as Record<string, unknown>;
     assert.equal(header.kind, 'live-snapshot');
