@@ -141,6 +141,11 @@ class Recorder implements ScanRecorder {
     readonly scope: string,
   ) {}
 
+  get wantsPasses(): boolean {
+    for (const known of this.known.values()) if (known.state !== 'fixed') return true;
+    return false;
+  }
+
   /** The scope's subjects as of its latest scan: what this scan's results are compared with. */
   async load(repository: Repository): Promise<void> {
     const latest = await repository.db

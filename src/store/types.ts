@@ -169,6 +169,8 @@ export interface ScanStart {
 /** Collects one scan's results; nothing is visible in the store until `commit`, which is one transaction. */
 export interface ScanRecorder {
   readonly scope: string;
+  /** True when the scope has open or waived subjects: only then can a pass change anything, so only then add passes. */
+  readonly wantsPasses: boolean;
   /**
    * Every finding the engine produced, passes included, with its resource. Only failing subjects and subjects that
    * the store knows open keep anything in memory (their redacted configuration).
