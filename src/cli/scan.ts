@@ -36,6 +36,12 @@ export interface ScanFlags extends LiveFlags {
   baseline?: string;
   createBaseline?: string;
   store?: boolean;
+  /** Store URL or SQLite path (else $PHIGUARD_DB, else .phiguard/phiguard.db under the scanned root). */
+  db?: string;
+  /** Who ran the scan, for the ledger (default: the OS user). */
+  actor?: string;
+  /** What the store calls this scan's scope when it is not the paths (the live scopes of --live). */
+  storeRoots?: string[];
   quiet?: boolean;
   color?: boolean;
   /** SARIF automationDetails category (default phiguard/iac). */
@@ -164,6 +170,14 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
         {
           ...flags,
           live: false,
+          storeRoots: [
+            ...paths,
+            ...(flags.subscription ?? []).map((id) => `/subscriptions/${id}`),
+            ...(flags.managementGroup
+              ? [`/providers/Microsoft.Management/managementGroups/${flags.managementGroup}`]
+              : []),
+            ...(flags.allSubscriptions || flags.tenant ? [`tenant:${flags.tenant ?? 'default'}`] : []),
+          ],
           subscription: [],
           managementGroup: undefined,
           allSubscriptions: false,
@@ -194,6 +208,22 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
   const progress = !flags.quiet && process.stderr.isTTY === true;
   const now = scanClock();
   const governance = openGovernance(flags, config, scanPaths, now);
+  // The store records every scan unless --no-store (src/store, docs/store.md).
+  const recording =
+    flags.store === false
+      ? undefined
+      : await (await import('../store/session.js')).startRecording({
+          db: flags.db,
+          actor: flags.actor,
+          roots: flags.storeRoots ?? scanPaths,
+          paths: scanPaths,
+          exclude: config.scan.exclude,
+          base: repositoryRoot(process.cwd()),
+          toolVersion: version,
+          rules: RULES,
+          now,
+          warn: (message) => process.stderr.write(`phiguard: warning: ${message}\n`),
+        });
   const accepted: BaselineEntry[] = [];
 
   const totals = new FindingTotals();
@@ -214,10 +244,13 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
       rules: RULES,
       parametersFile: flags.parameters,
       varFiles: flags.varFile,
-      includePassed: flags.includePassed,
+      // Passes reach the store (they fix open subjects) but the reports only with --include-passed.
+      includePassed: flags.includePassed || recording?.wantsPasses,
+      onSubject: recording?.add,
       waivers: governance.waivers,
       baseline: governance.baseline,
       onFinding(finding) {
+        if (finding.status === 'pass' && !flags.includePassed) return;
         totals.add(finding);
         if (flags.createBaseline && baselinable(finding)) accepted.push(baselineEntry(finding));
         if (keepAll) collected.push(finding);
@@ -237,6 +270,7 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
     });
   } catch (error) {
     await Promise.all(jsonSinks.map((sink) => sink.abort()));
+    await recording?.close();
     throw error;
   }
 
@@ -322,6 +356,15 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
     process.stderr.write(
       `phiguard: nothing was evaluated: no ARM template or snapshot found in ${scanPaths.join(' ')}\n`,
     );
+  }
+  if (recording) {
+    const scan = await recording.finish(stats.incomplete);
+    if (!flags.quiet) {
+      const { new: opened, fixed, reopened } = scan.counts;
+      process.stderr.write(
+        `phiguard: recorded scan ${scan.id} in ${recording.location} (${opened} new, ${fixed} fixed, ${reopened} reopened)\n`,
+      );
+    }
   }
   return exitCode;
 }
