@@ -2,7 +2,7 @@ import { sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { defineRule, type FixStep, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
 import { isConfiguredAuditWorkspace, typeFromId } from '../../propagate.js';
-import { logTableRetention, manual, ruleContext, set } from '../fixes.js';
+import { logTableRetention, manual, ruleContext, set, setOn } from '../fixes.js';
 import { type Blocker, blockerMessage } from '../net/tri.js';
 import {
   acceptedTotalRetention,
@@ -25,6 +25,7 @@ import {
   judgeTable,
   type Retention,
   type TableVerdict,
+  tableResource,
   workspaceRetention,
 } from './workspace.js';
 
@@ -142,8 +143,15 @@ export default defineRule({
       ];
     }
     const declared = /^tables\/([^.]+)\./.exec(fixContext.path);
-    if (declared) return [logTableRetention(declared[1], total)];
     const context = ruleContext(fixContext);
+    if (declared) {
+      const table = tableResource(workspace, declared[1], context);
+      return [
+        table
+          ? setOn(table, 'properties.totalRetentionInDays', total, 'extending retention is immediate and billed')
+          : logTableRetention(declared[1], total),
+      ];
+    }
     const steps: FixStep[] = [];
     if (fixContext.path === 'properties.sku.name') {
       steps.push(

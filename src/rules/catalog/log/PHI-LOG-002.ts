@@ -2,9 +2,10 @@ import { sameText } from '../../../core/path.js';
 import type { Outcome, Resource } from '../../../core/types.js';
 import { MYSQL_AUDIT_LOG_DEFAULT } from '../../defaults/log.js';
 import { defineRule, failAt, notApplicable, type RuleContext, unknown } from '../../define.js';
-import { diagnosticSetting, manual, setOn } from '../fixes.js';
+import { manual, setOn } from '../fixes.js';
 import {
   AZURERM_DIAGNOSTIC,
+  auditLoggingFix,
   auditLoggingOutcome,
   CONTROLS_E2,
   DIAGNOSTIC_PAYLOAD,
@@ -148,7 +149,8 @@ export default defineRule({
       `${AZURERM_DIAGNOSTIC}; MySQL audit_log_enabled: ${MYSQL_AUDIT_LOG_DEFAULT.source}`,
     ],
   },
-  fix(resource, { path, config, inventory }) {
+  fix(resource, fixContext) {
+    const { path, inventory } = fixContext;
     if (path.startsWith('configurations/audit_log_enabled')) {
       const configuration = inventory
         .related(resource, 'children')
@@ -167,7 +169,7 @@ export default defineRule({
         ),
       ];
     }
-    return [diagnosticSetting(config, 'phi-audit', [{ categoryGroup: 'audit' }])];
+    return auditLoggingFix([resource.id], fixContext, 'phi-audit', [{ categoryGroup: 'audit' }]);
   },
   check(resource, context) {
     if (isType(resource, DIAGNOSTIC_SETTINGS)) return notApplicable('evaluated on the resource it extends');

@@ -1,7 +1,7 @@
 import { defineRule, notApplicable } from '../../define.js';
-import { diagnosticSetting } from '../fixes.js';
 import {
   AZURERM_DIAGNOSTIC,
+  auditLoggingFix,
   auditLoggingOutcome,
   CONTROLS_E2,
   DIAGNOSTIC_PAYLOAD,
@@ -70,7 +70,7 @@ export default defineRule({
       `${AZURERM_DIAGNOSTIC} (enabled_log { category = "AuditEvent" | category_group = "audit" })`,
     ],
   },
-  fix: (_vault, { config }) => [diagnosticSetting(config, 'kv-audit', [{ categoryGroup: 'audit' }])],
+  fix: (vault, fixContext) => auditLoggingFix([vault.id], fixContext, 'kv-audit', [{ categoryGroup: 'audit' }]),
   check(resource, context) {
     if (isType(resource, DIAGNOSTIC_SETTINGS)) return notApplicable('evaluated on the vault it extends');
     const kind = isType(resource, MANAGED_HSM) ? 'Managed HSM' : 'Key Vault';

@@ -1,8 +1,8 @@
 import { sameText } from '../../../core/path.js';
 import { defineRule, notApplicable } from '../../define.js';
-import { diagnosticSetting } from '../fixes.js';
 import {
   AZURERM_DIAGNOSTIC,
+  auditLoggingFix,
   auditLoggingOutcome,
   BLOB_SERVICE,
   CONTROLS_E2,
@@ -65,14 +65,14 @@ export default defineRule({
       `${AZURERM_DIAGNOSTIC} (target_resource_id = "<account id>/blobServices/default")`,
     ],
   },
-  fix: (_account, { config }) => [
-    diagnosticSetting(
-      config,
+  fix: (account, fixContext) =>
+    auditLoggingFix(
+      [`${account.id}/blobServices/default`],
+      fixContext,
       'phi-blob-audit',
-      NEED.allOf?.map((category) => ({ category })) ?? [{ categoryGroup: 'allLogs' }],
+      (NEED.allOf ?? []).map((category) => ({ category })),
       { target: 'blobServices/default' },
     ),
-  ],
   check(resource, context) {
     if (!isType(resource, STORAGE_ACCOUNT)) return notApplicable('evaluated on its storage account');
     const kind = context.read(resource, 'kind');

@@ -1,10 +1,11 @@
 // What the PHI-LOG rules share: resource types, sources, and the judgement of a diagnostic setting ("does it send
 // these logs somewhere?") on which PHI-LOG-002/003/004/006/007 all rest.
 import type { Inventory } from '../../../core/inventory.js';
-import { asBoolean, toPlain } from '../../../core/path.js';
-import type { Outcome, Resource, SourceLocation, Value } from '../../../core/types.js';
-import { failAt, type PathRead, type RuleContext, unknown } from '../../define.js';
+import { asBoolean, getKey, isObject, lookup, sameText, toPlain } from '../../../core/path.js';
+import type { Outcome, Resource, SourceLocation, Value, ValueObject } from '../../../core/types.js';
+import { type FixContext, type FixStep, failAt, type PathRead, type RuleContext, unknown } from '../../define.js';
 import { DIAGNOSTIC_SETTINGS, isLive, settingTarget } from '../../propagate.js';
+import { diagnosticSetting, type LogSelector, setOn } from '../fixes.js';
 import { type Blocker, blockerMessage, blockerOf } from '../net/tri.js';
 
 export {
@@ -337,4 +338,39 @@ export function acceptedTotalRetention(minDays: number): number | undefined {
 export function describeDays(days: number): string {
   const years = YEAR_DAYS.indexOf(days);
   return years >= 0 ? `${days} days (${years + 1} year${years === 0 ? '' : 's'})` : `${days} days`;
+}
+
+/**
+ * The fix of an audit-logging finding (PHI-LOG-002/003/004): a setting on the target that falls short is completed
+ * in place (its logs gain the needed entries, or it gets the configured audit workspace), since a second setting
+ * beside it would duplicate its name and destination; without one, a new setting is created.
+ */
+export function auditLoggingFix(
+  targets: string[],
+  fixContext: FixContext,
+  name: string,
+  logs: LogSelector[],
+  options: { target?: string } = {},
+): FixStep[] {
+  const { path, config, inventory } = fixContext;
+  const failing = /^diagnosticSettings\/([^.]+)\.(.+)$/.exec(path);
+  const setting = failing
+    ? targets.flatMap((id) => settingsOn(id, inventory)).find((candidate) => settingLabel(candidate) === failing[1])
+    : undefined;
+  if (setting && failing?.[2] === 'properties.logs') {
+    const current = lookup(setting, 'properties.logs');
+    const named = (entry: Value, selector: LogSelector) =>
+      'category' in selector
+        ? sameText(getKey(entry as ValueObject, 'category'), selector.category)
+        : sameText(getKey(entry as ValueObject, 'categoryGroup'), selector.categoryGroup);
+    const kept = (current.kind === 'present' && Array.isArray(current.value) ? current.value : []).filter(
+      (entry) => !(isObject(entry) && logs.some((selector) => named(entry, selector))),
+    );
+    return [setOn(setting, 'properties.logs', [...kept, ...logs.map((selector) => ({ ...selector, enabled: true }))])];
+  }
+  const workspaceId = config.logging.auditWorkspaceIds[0];
+  if (setting && failing?.[2] === 'properties.workspaceId' && workspaceId) {
+    return [setOn(setting, 'properties.workspaceId', workspaceId)];
+  }
+  return [diagnosticSetting(config, name, logs, options)];
 }
