@@ -103,6 +103,7 @@ export class LiveTransport {
       response = await this.pipeline(scope).sendRequest(this.client, request);
     } catch (error) {
       if (error instanceof LiveRequestError) throw error;
+      if (isCredentialError(error)) throw tokenError(error, method, url);
       const code = (error as { code?: unknown }).code;
       const cause = (error as { cause?: { code?: unknown } }).cause?.code;
       const networkCode = typeof cause === 'string' ? cause : typeof code === 'string' ? code : undefined;
@@ -188,4 +189,21 @@ function describeNetwork(code: string): string {
     default:
       return `network error ${code}`;
   }
+}
+
+/** @azure/identity's errors (by name: the classes are not shared across bundles). */
+export function isCredentialError(error: unknown): boolean {
+  const name = (error as { name?: unknown } | undefined)?.name;
+  return (
+    typeof name === 'string' &&
+    /^(AuthenticationError|CredentialUnavailableError|AggregateAuthenticationError|AuthenticationRequiredError)$/.test(
+      name,
+    )
+  );
+}
+
+/** A token that could not be had mid-run fails the request (recorded, not fatal), as a 401 would. */
+export function tokenError(error: unknown, method: string, url: string): LiveRequestError {
+  const message = ((error as Error).message ?? String(error)).split('\n')[0].slice(0, 300);
+  return new LiveRequestError(`cannot get a token: ${message}`, method, url, 401, 'TokenAcquisitionFailed');
 }

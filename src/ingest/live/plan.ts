@@ -217,7 +217,7 @@ export const GRAPH_SOURCES: readonly { name: string; path: string; entity: strin
   },
   {
     name: 'servicePrincipals',
-    path: '/servicePrincipals?$expand=appRoleAssignments&$top=999',
+    path: '/servicePrincipals?$expand=appRoleAssignments',
     entity: 'servicePrincipal',
     permission: 'Application.Read.All',
   },

@@ -6,7 +6,7 @@
 export const REDACTED = '[redacted by phiguard]';
 
 const SECRET_KEYS =
-  /^(appsettings|connectionstrings?|password|adminpassword|administratorloginpassword|secret|clientsecret|primarykey|secondarykey|primarymasterkey|secondarymasterkey|accountkey|storageaccountkey|storageaccountaccesskey|sastoken|sasurl|accesskey|keyvalue|value@secret)$/i;
+  /^(appsettings|connectionstrings?|password|adminpassword|administratorloginpassword|secret|clientsecret|primarykey|secondarykey|primarymasterkey|secondarymasterkey|accountkey|storageaccountkey|storageaccountaccesskey|sastoken|sasurl|accesskey|keyvalue)$/i;
 
 const SECRET_VALUES = [
   /AccountKey=[^;]+/i,

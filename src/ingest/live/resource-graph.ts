@@ -4,7 +4,7 @@
 import { ResourceGraphClient } from '@azure/arm-resourcegraph';
 import type { TokenCredential } from '@azure/identity';
 import type { LiveTransport } from './http.js';
-import { LiveRequestError } from './http.js';
+import { LiveRequestError, tokenError } from './http.js';
 import { withRetries } from './retry.js';
 
 type ClientOptions = NonNullable<ConstructorParameters<typeof ResourceGraphClient>[1]>;
@@ -47,8 +47,11 @@ export class ResourceGraph {
     // the cloud's ARM scope instead.
     const signer = {
       async signRequest<T extends { headers: { set(name: string, value: string): void } }>(request: T): Promise<T> {
-        const token = await credential.getToken(scope);
-        if (!token) throw new Error('the credential returned no token');
+        const url = `${endpoint}/providers/Microsoft.ResourceGraph/resources`;
+        const token = await credential.getToken(scope).catch((error: unknown) => {
+          throw tokenError(error, 'POST', url);
+        });
+        if (!token) throw tokenError(new Error('the credential returned no token'), 'POST', url);
         request.headers.set('authorization', `Bearer ${token.token}`);
         return request;
       },

@@ -244,6 +244,31 @@ describe('live collection from the loopback Azure', () => {
     assert.ok(!az.tokenScopes.some((s) => /management\.azure\.com|graph\.microsoft\.com/.test(s)));
   });
 
+  it('records a token that cannot be had for one API as that source failing, not as a crash', async () => {
+    clearFaults();
+    const base = options().credential;
+    const credential: typeof base = {
+      getToken: async (scopes, opts) => {
+        if (String(scopes).includes('graph')) {
+          throw Object.assign(new Error('AADSTS53003: Access has been blocked by Conditional Access policies.'), {
+            name: 'AuthenticationError',
+          });
+        }
+        return base.getToken(scopes, opts);
+      },
+    };
+    const result = await collectLive(options({ credential, scope: { subscriptions: [SUB_A] } }));
+    assert.equal(result.complete, false);
+    assert.ok(result.failures.length > 0);
+    for (const failure of result.failures) {
+      assert.equal(failure.source, 'microsoft-graph');
+      assert.equal(failure.status, 401);
+      assert.match(failure.reason, /cannot get a token: AADSTS53003/);
+    }
+    const { failed } = await scan(result.path);
+    assert.ok(failed('PHI-STG-003', ids.storage), 'ARM data is intact');
+  });
+
   it('never writes secrets: app settings, connection strings and keys in a body are redacted', async () => {
     clearFaults();
     const key = `${ids.site}/config/web`.toLowerCase();
