@@ -9,7 +9,7 @@ import { type CloudEndpoints, type CloudName, cloudEndpoints } from './clouds.js
 import { LiveRequestError, LiveTransport } from './http.js';
 import { API, CHILD_PLAN, type ChildRequest, GRAPH_EXPAND_LIMIT, GRAPH_SOURCES, subscriptionRequests } from './plan.js';
 import { redactSecrets } from './redact.js';
-import { ResourceGraph } from './resource-graph.js';
+import { RESOURCE_GRAPH_API, ResourceGraph } from './resource-graph.js';
 import type { RetrySettings, TransportStats } from './retry.js';
 import { SnapshotWriter } from './writer.js';
 
@@ -185,7 +185,7 @@ class Collector {
         },
         subscriptions,
       },
-      apiVersions: { ...API, resourceGraph: 'from @azure/arm-resourcegraph' },
+      apiVersions: { ...API, resourceGraph: RESOURCE_GRAPH_API },
       concurrency: this.options.concurrency,
       complete: failures.length === 0,
       counts: {
@@ -222,24 +222,27 @@ class Collector {
     const arm = this.endpoints.arm;
     try {
       if (scope.subscriptions && scope.subscriptions.length > 0) {
-        for (const id of scope.subscriptions) {
-          const url = `${arm}/subscriptions/${id}?api-version=${API.subscriptions}`;
-          try {
-            const { body } = await this.transport.get(url, this.endpoints.armScope);
-            const info = subscriptionInfo(body);
-            if (info) found.set(info.id.toLowerCase(), info);
-          } catch (error) {
-            if (isUnreachable(error)) throw error;
-            this.fail(
-              `/subscriptions/${id}`,
-              'subscriptions',
-              `GET /subscriptions/${id}`,
-              error,
-              ['*'],
-              readerOn(`/subscriptions/${id}`),
-            );
-          }
-        }
+        // In parallel (the transport bounds it), kept in the order given.
+        const answers = await Promise.all(
+          scope.subscriptions.map(async (id) => {
+            const url = `${arm}/subscriptions/${id}?api-version=${API.subscriptions}`;
+            try {
+              return subscriptionInfo((await this.transport.get(url, this.endpoints.armScope)).body);
+            } catch (error) {
+              if (isUnreachable(error)) throw error;
+              this.fail(
+                `/subscriptions/${id}`,
+                'subscriptions',
+                `GET /subscriptions/${id}`,
+                error,
+                ['*'],
+                readerOn(`/subscriptions/${id}`),
+              );
+              return undefined;
+            }
+          }),
+        );
+        for (const info of answers) if (info) found.set(info.id.toLowerCase(), info);
       } else if (scope.managementGroup) {
         const mg = `/providers/Microsoft.Management/managementGroups/${scope.managementGroup}`;
         const url = `${arm}${mg}/descendants?api-version=${API.managementGroups}`;

@@ -11,6 +11,9 @@ type ClientOptions = NonNullable<ConstructorParameters<typeof ResourceGraphClien
 type PolicyFactories = Extract<NonNullable<ClientOptions['requestPolicyFactories']>, unknown[]>;
 type PolicyFactory = PolicyFactories[number];
 
+/** The api-version @azure/arm-resourcegraph 4.2 sends for `resources` (its models/parameters apiVersion1). */
+export const RESOURCE_GRAPH_API = '2021-03-01';
+
 /** Resource Graph returns at most 1000 rows a page ($top maximum). */
 export const PAGE_SIZE = 1000;
 

@@ -10,6 +10,7 @@ import { basename, dirname, join } from 'node:path';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGzip, gzipSync } from 'node:zlib';
+import { InputError } from '../../core/errors.js';
 
 export class SnapshotWriter {
   readonly lineDelimited: boolean;
@@ -47,7 +48,7 @@ export class SnapshotWriter {
 
   /** Appends one record; resolves when the stream can take more (backpressure). */
   async write(record: unknown): Promise<void> {
-    if (this.failure) throw this.failure;
+    if (this.failure) throw this.writeError(this.failure);
     const text = JSON.stringify(record);
     const separator = this.count === 0 ? '' : this.lineDelimited ? '\n' : ',\n';
     this.count++;
@@ -71,7 +72,7 @@ export class SnapshotWriter {
   async finish(metadata: unknown): Promise<void> {
     try {
       await this.closeBody();
-      if (this.failure) throw this.failure;
+      if (this.failure) throw this.writeError(this.failure);
       const meta = JSON.stringify({ phiguard: metadata });
       const header = this.lineDelimited ? `${meta}\n` : `${meta.slice(0, -1)},\n"resources": [\n`;
       const trailer = this.lineDelimited ? (this.count > 0 ? '\n' : '') : '\n]}\n';
@@ -84,6 +85,8 @@ export class SnapshotWriter {
         out.end(encode(trailer), resolve);
       });
       await rename(this.finalTemporary, this.path);
+    } catch (error) {
+      throw error instanceof InputError ? error : this.writeError(error as Error);
     } finally {
       await rm(this.bodyPath, { force: true });
       await rm(this.finalTemporary, { force: true });
@@ -97,9 +100,15 @@ export class SnapshotWriter {
     await rm(this.finalTemporary, { force: true });
   }
 
+  private writeError(error: Error): InputError {
+    const code = (error as NodeJS.ErrnoException).code ?? error.message;
+    return new InputError(`cannot write the snapshot (${code})`, { file: this.path });
+  }
+
   private async closeBody(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    if (this.file.closed) return; // already closed by an error
     await new Promise<void>((resolve) => {
       this.file.once('close', resolve);
       this.sink.end();

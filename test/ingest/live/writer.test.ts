@@ -50,6 +50,15 @@ describe('snapshot writer', () => {
     assert.deepEqual(document.resources, []);
   });
 
+  it('a directory that does not exist is a one-line input error', async () => {
+    const writer = new SnapshotWriter(join(dir, 'missing', 'out.ndjson'));
+    await assert.rejects(async () => {
+      await writer.write(storage(1));
+      await writer.finish({});
+    }, /cannot write the snapshot \(ENOENT\)/);
+    await writer.abort();
+  });
+
   it('abort leaves nothing behind', async () => {
     const path = join(dir, 'aborted.ndjson');
     const writer = new SnapshotWriter(path);
