@@ -432,6 +432,46 @@ function quote(text: string): string {
   return `'${text.replace(/'/g, "''")}'`;
 }
 
+/** Splits an expression at its top-level commas (not those inside parentheses or quotes). */
+function topLevelArguments(text: string): string[] {
+  const out: string[] = [];
+  let depth = 0;
+  let quoted = false;
+  let start = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === "'") quoted = !quoted;
+    else if (quoted) continue;
+    else if (c === '(' || c === '[') depth++;
+    else if (c === ')' || c === ']') depth--;
+    else if (c === ',' && depth === 0) {
+      out.push(text.slice(start, i).trim());
+      start = i + 1;
+    }
+  }
+  out.push(text.slice(start).trim());
+  return out;
+}
+
+/**
+ * The per-level name expressions of a child resource named `format('{0}/{1}', a, b)` or `concat(a, '/', b)` (the
+ * forms Bicep and the quickstarts emit), so `scope` and `resourceId()` get one argument per type level.
+ */
+function nameSegments(name: string, levels: number): string[] | undefined {
+  const call = /^(format|concat)\((.*)\)$/s.exec(name);
+  if (!call) return undefined;
+  const args = topLevelArguments(call[2]);
+  if (call[1] === 'format') {
+    const pattern = /^'((?:\{\d+\}\/)*\{\d+\})'$/.exec(args[0] ?? '');
+    if (!pattern) return undefined;
+    const picks = pattern[1].split('/').map((part) => args[Number(part.slice(1, -1)) + 1]);
+    return picks.length === levels && picks.every((pick) => pick !== undefined) ? picks : undefined;
+  }
+  const picks = args.filter((_, index) => index % 2 === 0);
+  const separators = args.filter((_, index) => index % 2 === 1);
+  return picks.length === levels && separators.every((sep) => sep === "'/'") ? picks : undefined;
+}
+
 function subjectOf(file: JsonFile, node: Node, resource: Resource): Subject {
   const rawName = child(node, 'name')?.value;
   const rawType = child(node, 'type')?.value;
@@ -440,7 +480,11 @@ function subjectOf(file: JsonFile, node: Node, resource: Resource): Subject {
   const nameText = typeof rawName === 'string' ? rawName : resource.name;
   const name = literal ? quote(nameText.replace(/^\[\[/, '[')) : nameText.slice(1, -1).trim();
   const typeLevels = type.split('/').length - 1;
-  const segments = literal ? nameText.split('/').map(quote) : typeLevels === 1 ? [name] : undefined;
+  const segments = literal
+    ? nameText.split('/').map(quote)
+    : typeLevels === 1
+      ? [name]
+      : nameSegments(name, typeLevels);
   const id = `resourceId(${[quote(type), ...(segments ?? [name])].join(', ')})`;
   let scope: string;
   if (segments) {

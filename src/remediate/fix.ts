@@ -9,7 +9,7 @@ import { InputError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
 import { type Finding, LIVE_ORIGINS, type Resource, type Severity, severityRank } from '../core/types.js';
 import type { WaiverSet } from '../governance/waivers.js';
-import type { Rule } from '../rules/define.js';
+import type { FixStep, Rule } from '../rules/define.js';
 import { runScan, type ScanStats } from '../scan/run.js';
 import { applyEdits, mergeEdits, unifiedDiff } from './edits.js';
 import { writerFor } from './index.js';
@@ -193,6 +193,43 @@ function manualNotes(fixes: PlannedFix[]): FixNote[] {
   );
 }
 
+/**
+ * Splits a fix by the resource each step edits: a `set`/`remove` naming a related resource (a diagnostic setting to
+ * complete, a site's config/web child) is written at that resource's own source, which may be another file or even
+ * another language than the subject's. Manual steps are dropped (they are notes already).
+ */
+function retarget(fix: PlannedFix, byId: ReadonlyMap<string, Resource>, notes: FixNote[]): PlannedFix[] {
+  const own: FixStep[] = [];
+  const related = new Map<Resource, FixStep[]>();
+  for (const step of fix.steps) {
+    if (step.kind === 'manual') continue;
+    if ((step.kind !== 'set' && step.kind !== 'remove') || step.resource === undefined) {
+      own.push(step);
+      continue;
+    }
+    const id = step.resource.toLowerCase();
+    if (id === fix.resource.id.toLowerCase()) {
+      own.push(step);
+      continue;
+    }
+    const target = byId.get(id);
+    const { resource: _named, ...plain } = step;
+    if (!target) {
+      notes.push({
+        fingerprint: fix.finding.fingerprint,
+        ruleId: fix.finding.ruleId,
+        kind: 'manual',
+        message: `${step.kind} ${step.path} on ${step.resource} by hand: that resource is not in the scanned sources`,
+      });
+      continue;
+    }
+    related.set(target, [...(related.get(target) ?? []), plain as FixStep]);
+  }
+  const parts: PlannedFix[] = own.length > 0 ? [{ ...fix, steps: own }] : [];
+  for (const [resource, steps] of related) parts.push({ ...fix, resource, steps });
+  return parts;
+}
+
 /** Runs the writers and turns their edits into per-file changes with diffs. Pure apart from reading the sources. */
 function writeChanges(
   fixes: PlannedFix[],
@@ -212,12 +249,13 @@ function writeChanges(
   };
   const notes: FixNote[] = manualNotes(fixes);
   const byOrigin = new Map<Resource['origin'], PlannedFix[]>();
+  const byId = new Map(resources.map((resource) => [resource.id.toLowerCase(), resource]));
   for (const fix of fixes) {
-    const steps = fix.steps.filter((step) => step.kind !== 'manual');
-    if (steps.length === 0) continue;
-    const list = byOrigin.get(fix.resource.origin) ?? [];
-    list.push({ ...fix, steps });
-    byOrigin.set(fix.resource.origin, list);
+    for (const part of retarget(fix, byId, notes)) {
+      const list = byOrigin.get(part.resource.origin) ?? [];
+      list.push(part);
+      byOrigin.set(part.resource.origin, list);
+    }
   }
   const edits: TextEdit[] = [];
   const created = new Map<string, { text: string; fingerprints: string[] }>();
