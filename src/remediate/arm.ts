@@ -620,17 +620,21 @@ function newResources(
       const logs = Array.isArray(s.logs)
         ? s.logs.map((log) => ({ ...(log as object), enabled: true }))
         : [{ categoryGroup: 'allLogs', enabled: true }];
+      const subscription = target === 'subscription';
       const diagnostic: ArmResource = {
         type: 'Microsoft.Insights/diagnosticSettings',
         apiVersion: '2021-05-01-preview',
-        scope: target ? `[format('{0}/${target}', ${subject.scope})]` : `[${subject.scope}]`,
+        // The activity log's setting sits on the subscription itself (see atSubscription).
+        ...(!subscription && {
+          scope: target ? `[format('{0}/${target}', ${subject.scope})]` : `[${subject.scope}]`,
+        }),
         name: str('name') ?? 'phiguard-audit',
         properties: {
           workspaceId: str('workspaceId') ?? input(/workspace/i) ?? '',
           logs: logs as Json[],
           ...(s.metrics === true && { metrics: [{ category: 'AllMetrics', enabled: true }] }),
         },
-        dependsOn,
+        ...(!subscription && { dependsOn }),
       };
       return [diagnostic];
     }
@@ -820,7 +824,9 @@ function createStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { 
     return `[parameters('${parameterName(found.name)}')]`;
   };
   const subject = subjectOf(file, own.node, fix.resource);
-  const created = newResources(step.resource, subject, step.settings, input);
+  const resourcesFor = newResources(step.resource, subject, step.settings, input);
+  const created =
+    resourcesFor && subscriptionScoped(step) ? [atSubscription(resourcesFor, step, subject)] : resourcesFor;
   if (!created) {
     note(session, fix, 'manual', `add a ${step.resource} for ${fix.resource.address} by hand`);
     return;
@@ -855,6 +861,49 @@ function createStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { 
       `link the private DNS zone ${step.settings.privateDnsZone} to the virtual network of the endpoint's subnet (Microsoft.Network/privateDnsZones/virtualNetworkLinks) so clients resolve the private address`,
     );
   }
+}
+
+/** Steps whose resource lives on the subscription, not in the resource group the template deploys to. */
+function subscriptionScoped(step: Extract<FixStep, { kind: 'create' }>): boolean {
+  return (
+    step.resource === 'defender-plan' ||
+    (step.resource === 'diagnostic-setting' && step.settings?.target === 'subscription')
+  );
+}
+
+/**
+ * A resource-group template reaches its subscription through a nested deployment with `subscriptionId` and
+ * `location` (and no resourceGroup) whose template has the subscription schema ("Deploy to multiple scopes", ARM
+ * docs). The default outer evaluation scope lets its expressions read the template's own parameters (the
+ * phiguard_input_ placeholders).
+ */
+function atSubscription(
+  resources: ArmResource[],
+  step: Extract<FixStep, { kind: 'create' }>,
+  subject: Subject,
+): ArmResource {
+  const label =
+    step.resource === 'defender-plan'
+      ? `defender-${String(step.settings?.pricingName ?? 'plan')}`
+      : `${String(step.settings?.name ?? 'activity-log')}`;
+  return {
+    type: 'Microsoft.Resources/deployments',
+    apiVersion: '2022-09-01',
+    name: `phiguard-subscription-${label}`
+      .toLowerCase()
+      .replace(/[^a-z0-9-]/g, '-')
+      .slice(0, 64),
+    subscriptionId: '[subscription().subscriptionId]',
+    location: subject.location,
+    properties: {
+      mode: 'Incremental',
+      template: {
+        $schema: 'https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#',
+        contentVersion: '1.0.0.0',
+        resources,
+      },
+    },
+  };
 }
 
 /**
