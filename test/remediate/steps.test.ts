@@ -145,6 +145,7 @@ function assertStepShape(rule: Rule, step: FixStep, config: Config): void {
     case 'set':
     case 'remove':
       assert.match(step.path, /^[A-Za-z]\w*(\.[\w$@-]+)*$/, `${rule.id}: canonical dotted path, got ${step.path}`);
+      if (step.kind === 'set' && step.path.endsWith('properties.logs')) assertUnmixedLogs(rule, step.value);
       break;
     case 'manual':
       assert.ok(step.why.trim().length > 20, `${rule.id}: a manual step says what to decide`);
@@ -159,6 +160,7 @@ function assertStepShape(rule: Rule, step: FixStep, config: Config): void {
         );
         assert.ok(input.why.trim().length > 10, `${rule.id}: input ${input.name} says why a human must choose`);
       }
+      if (step.resource === 'diagnostic-setting') assertUnmixedLogs(rule, step.settings?.logs);
       if (WORKSPACE_KINDS.has(step.resource)) {
         const configured = config.logging.auditWorkspaceIds[0];
         const asked = (step.inputs ?? []).some((input) => input.name === 'workspaceId');
@@ -177,6 +179,13 @@ function expressionsIn(value: Value | undefined): string[] {
   if (Array.isArray(value)) return value.flatMap(expressionsIn);
   if (value !== null && typeof value === 'object') return Object.values(value).flatMap(expressionsIn);
   return [];
+}
+
+/** Azure rejects a diagnostic setting mixing categories and category groups (Azure/azure-rest-api-specs#22719). */
+function assertUnmixedLogs(rule: Rule, logs: Value | undefined): void {
+  const entries = Array.isArray(logs) ? logs : [];
+  const has = (key: string) => entries.some((entry) => entry !== null && typeof entry === 'object' && key in entry);
+  assert.ok(!(has('category') && has('categoryGroup')), `${rule.id}: logs mix categories and category groups`);
 }
 
 type Category = 'set/remove' | 'create' | 'manual';

@@ -169,7 +169,10 @@ export default defineRule({
         ),
       ];
     }
-    return auditLoggingFix([resource.id], fixContext, 'phi-audit', [{ categoryGroup: 'audit' }]);
+    return auditLoggingFix([resource.id], fixContext, need(resource), {
+      name: 'phi-audit',
+      logs: [{ categoryGroup: 'audit' }],
+    });
   },
   check(resource, context) {
     if (isType(resource, DIAGNOSTIC_SETTINGS)) return notApplicable('evaluated on the resource it extends');

@@ -70,7 +70,8 @@ export default defineRule({
       `${AZURERM_DIAGNOSTIC} (enabled_log { category = "AuditEvent" | category_group = "audit" })`,
     ],
   },
-  fix: (vault, fixContext) => auditLoggingFix([vault.id], fixContext, 'kv-audit', [{ categoryGroup: 'audit' }]),
+  fix: (vault, fixContext) =>
+    auditLoggingFix([vault.id], fixContext, NEED, { name: 'kv-audit', logs: [{ categoryGroup: 'audit' }] }),
   check(resource, context) {
     if (isType(resource, DIAGNOSTIC_SETTINGS)) return notApplicable('evaluated on the vault it extends');
     const kind = isType(resource, MANAGED_HSM) ? 'Managed HSM' : 'Key Vault';

@@ -66,13 +66,11 @@ export default defineRule({
     ],
   },
   fix: (account, fixContext) =>
-    auditLoggingFix(
-      [`${account.id}/blobServices/default`],
-      fixContext,
-      'phi-blob-audit',
-      (NEED.allOf ?? []).map((category) => ({ category })),
-      { target: 'blobServices/default' },
-    ),
+    auditLoggingFix([`${account.id}/blobServices/default`], fixContext, NEED, {
+      name: 'phi-blob-audit',
+      logs: (NEED.allOf ?? []).map((category) => ({ category })),
+      target: 'blobServices/default',
+    }),
   check(resource, context) {
     if (!isType(resource, STORAGE_ACCOUNT)) return notApplicable('evaluated on its storage account');
     const kind = context.read(resource, 'kind');

@@ -2,7 +2,7 @@
 // these logs somewhere?") on which PHI-LOG-002/003/004/006/007 all rest.
 import type { Inventory } from '../../../core/inventory.js';
 import { asBoolean, getKey, isObject, lookup, sameText, toPlain } from '../../../core/path.js';
-import type { Outcome, Resource, SourceLocation, Value, ValueObject } from '../../../core/types.js';
+import type { Outcome, Resource, SourceLocation, Value } from '../../../core/types.js';
 import { type FixContext, type FixStep, failAt, type PathRead, type RuleContext, unknown } from '../../define.js';
 import { DIAGNOSTIC_SETTINGS, isLive, settingTarget } from '../../propagate.js';
 import { diagnosticSetting, type LogSelector, setOn } from '../fixes.js';
@@ -342,15 +342,14 @@ export function describeDays(days: number): string {
 
 /**
  * The fix of an audit-logging finding (PHI-LOG-002/003/004): a setting on the target that falls short is completed
- * in place (its logs gain the needed entries, or it gets the configured audit workspace), since a second setting
- * beside it would duplicate its name and destination; without one, a new setting is created.
+ * in place (its logs gain what `need` asks for, or it gets the configured audit workspace), since a second setting
+ * beside it would duplicate its name and destination; without one, a new setting with `logs` is created.
  */
 export function auditLoggingFix(
   targets: string[],
   fixContext: FixContext,
-  name: string,
-  logs: LogSelector[],
-  options: { target?: string } = {},
+  need: LogNeed,
+  create: { name: string; logs: LogSelector[]; target?: string },
 ): FixStep[] {
   const { path, config, inventory } = fixContext;
   const failing = /^diagnosticSettings\/([^.]+)\.(.+)$/.exec(path);
@@ -359,18 +358,33 @@ export function auditLoggingFix(
     : undefined;
   if (setting && failing?.[2] === 'properties.logs') {
     const current = lookup(setting, 'properties.logs');
-    const named = (entry: Value, selector: LogSelector) =>
-      'category' in selector
-        ? sameText(getKey(entry as ValueObject, 'category'), selector.category)
-        : sameText(getKey(entry as ValueObject, 'categoryGroup'), selector.categoryGroup);
-    const kept = (current.kind === 'present' && Array.isArray(current.value) ? current.value : []).filter(
-      (entry) => !(isObject(entry) && logs.some((selector) => named(entry, selector))),
-    );
-    return [setOn(setting, 'properties.logs', [...kept, ...logs.map((selector) => ({ ...selector, enabled: true }))])];
+    return [
+      setOn(setting, 'properties.logs', completedLogs(current.kind === 'present' ? current.value : undefined, need)),
+    ];
   }
   const workspaceId = config.logging.auditWorkspaceIds[0];
   if (setting && failing?.[2] === 'properties.workspaceId' && workspaceId) {
     return [setOn(setting, 'properties.workspaceId', workspaceId)];
   }
-  return [diagnosticSetting(config, name, logs, options)];
+  return [diagnosticSetting(config, create.name, create.logs, { target: create.target })];
+}
+
+/**
+ * A setting's log entries with `need` met. Azure rejects a setting that mixes categories and category groups
+ * ("Diagnostic setting does not support mix of log category and log category group", Azure/azure-rest-api-specs
+ * #22719), so the entries keep the form the setting already uses: its groups gain the group, or its categories the
+ * categories; a categories-only setting whose audit categories phiguard does not know switches to the group.
+ */
+function completedLogs(logs: Value | undefined, need: LogNeed): Value[] {
+  const entries = (Array.isArray(logs) ? logs : []).filter(isObject);
+  const group = need.groups[0];
+  const usesGroups = entries.some((entry) => getKey(entry, 'categoryGroup') !== undefined);
+  const usesCategories = entries.some((entry) => getKey(entry, 'category') !== undefined);
+  if (usesCategories && !usesGroups && need.allOf) {
+    const wanted = need.allOf;
+    const kept = entries.filter((entry) => !wanted.some((category) => sameText(getKey(entry, 'category'), category)));
+    return [...kept, ...wanted.map((category) => ({ category, enabled: true }))];
+  }
+  const kept = usesGroups ? entries.filter((entry) => !sameText(getKey(entry, 'categoryGroup'), group)) : [];
+  return [...kept, { categoryGroup: group, enabled: true }];
 }
