@@ -5,13 +5,20 @@
 // beside the module. Plans are not source: their findings get a manual note naming the .tf when it is known.
 import { dirname, join } from 'node:path';
 import { findNodeAtOffset, parseTree } from 'jsonc-parser';
-import { locationKey } from '../core/path.js';
+import { locationKey, lookupIn } from '../core/path.js';
 import type { Resource, SourceLocation, Value } from '../core/types.js';
 import { type Block, type Body, type HclFile, parseHclRecovering } from '../ingest/terraform/hcl.js';
 import { azurermVersion, type Major } from '../ingest/terraform/providers.js';
 import type { FixStep } from '../rules/define.js';
 import { EditBuffer } from './edits.js';
-import { attributeFor, indexesOf, nameFor, type TfAttribute, terraformValue } from './terraform/attributes.js';
+import {
+  attributeFor,
+  indexesOf,
+  nameFor,
+  type TfAttribute,
+  terraformValue,
+  throughCurrent,
+} from './terraform/attributes.js';
 import { createResources } from './terraform/create.js';
 import {
   attributeInsertionPoint,
@@ -199,8 +206,11 @@ function setValue(
 ): void {
   const resource = fix.resource;
   const attribute = attributeFor(address.tfType, path, address.child);
-  const tfValue = (attribute && terraformValue(address.tfType, attribute, path, wanted, address.child)) ?? wanted;
   const at = resource.locations?.get(locationKey(path));
+  const tfValue =
+    (attribute && terraformValue(address.tfType, attribute, path, wanted, address.child)) ??
+    (at && throughCurrent(lookupIn(resource as unknown as Value, path), literalAt(session, at), wanted)) ??
+    wanted;
   if (at && replaceAt(session, fix, at, path, tfValue)) return;
   if (!attribute)
     throw new WriterProblem(
@@ -232,6 +242,25 @@ function setValue(
 }
 
 /** Replaces the value that starts at `at`; false when nothing replaceable starts there (e.g. a block). */
+/** The literal written at `at` (an HCL attribute value or a tfvars JSON value), if it is one. */
+function literalAt(session: Session, at: SourceLocation): Value | undefined {
+  const offset = session.offset(at);
+  if (offset === undefined) return undefined;
+  if (/\.json$/i.test(at.file)) {
+    const tree = parseTree(session.buffer(at.file).text);
+    const node = tree && findNodeAtOffset(tree, offset);
+    return node && node.offset === offset && node.type !== 'object' && node.type !== 'array' ? node.value : undefined;
+  }
+  const hcl = session.parse(at.file);
+  const found = hcl ? nodeAt(hcl.body, offset) : undefined;
+  if (!found || found.kind === 'block') return undefined;
+  const expr = found.kind === 'attribute' ? found.attribute.expr : found.expr;
+  if (expr.kind === 'literal' && expr.value !== null) return expr.value;
+  if (expr.kind === 'template' && expr.parts.every((part) => typeof part === 'string'))
+    return (expr.parts as string[]).join('');
+  return undefined;
+}
+
 function replaceAt(session: Session, fix: PlannedFix, at: SourceLocation, path: string, value: Value): boolean {
   const text = session.tryRead(at.file);
   if (text === undefined) return false;

@@ -11,7 +11,7 @@ import type { Inventory } from '../../src/core/inventory.js';
 import type { Finding, Resource } from '../../src/core/types.js';
 import { parseHcl } from '../../src/ingest/terraform/hcl.js';
 import { applyEdits } from '../../src/remediate/edits.js';
-import { attributeFor, terraformValue } from '../../src/remediate/terraform/attributes.js';
+import { attributeFor, terraformValue, throughCurrent } from '../../src/remediate/terraform/attributes.js';
 import { parseAddress, terraformWriter } from '../../src/remediate/terraform.js';
 import { INPUT_PREFIX, type PlannedFix, type WriterResult } from '../../src/remediate/types.js';
 import { RULES } from '../../src/rules/catalog/index.js';
@@ -219,6 +219,36 @@ resource "azurerm_storage_account" "logs" {
     await fixModule(dir, 'PHI-STG-004');
     assert.equal(readFileSync(join(dir, 'terraform.tfvars.json'), 'utf8'), '{\n  "tls": "TLS1_2"\n}\n');
     assert.deepEqual(statusOf(await rescan(dir, 'PHI-STG-004'), 'azurerm_storage_account.main'), ['pass']);
+  });
+});
+
+describe('terraform writer: values composed from several arguments', () => {
+  it('sets only the replication part of sku.name (account_tier stays), in the resource and through a variable', async () => {
+    const main = STORAGE('').replace('"GRS"', '"LRS"');
+    const direct = module({ 'main.tf': main });
+    const { result, originals } = await fixModule(direct, 'PHI-BAK-001');
+    assertOnlyEdited(result, originals);
+    const text = readFileSync(join(direct, 'main.tf'), 'utf8');
+    assert.match(text, /account_tier {13}= "Standard"\n {2}account_replication_type = "(RA)?GRS"\n/);
+    assert.deepEqual(statusOf(await rescan(direct, 'PHI-BAK-001'), 'azurerm_storage_account.main'), ['pass']);
+
+    const viaVariable = module({
+      'main.tf': STORAGE('').replace('"GRS"', 'var.replication'),
+      'variables.tf': 'variable "replication" {\n  default = "ZRS"\n}\n',
+    });
+    await fixModule(viaVariable, 'PHI-BAK-001');
+    assert.match(readFileSync(join(viaVariable, 'variables.tf'), 'utf8'), /default = "(RA)?G?ZRS"\n/);
+    assert.doesNotMatch(readFileSync(join(viaVariable, 'variables.tf'), 'utf8'), /Standard_/);
+    assert.deepEqual(statusOf(await rescan(viaVariable, 'PHI-BAK-001'), 'azurerm_storage_account.main'), ['pass']);
+  });
+
+  it('reads the composition off the current pair (prefix and suffix), and declines what does not fit it', () => {
+    const present = (value: string) => ({ kind: 'present', value }) as const;
+    assert.equal(throughCurrent(present('Standard_LRS'), 'LRS', 'Standard_RAGRS'), 'RAGRS');
+    assert.equal(throughCurrent(present('x-core-y'), 'core', 'x-other-y'), 'other');
+    assert.equal(throughCurrent(present('Standard_LRS'), 'LRS', 'Premium_ZRS'), undefined, 'another prefix');
+    assert.equal(throughCurrent(present('TLS1_0'), 'TLS1_0', 'TLS1_2'), undefined, 'not composed');
+    assert.equal(throughCurrent(present('Standard_LRS'), 'Standard', 'Standard_GRS'), undefined, 'suffix differs');
   });
 });
 

@@ -259,3 +259,26 @@ export function nameFor(attribute: TfAttribute, major: Major | undefined): strin
 
 // azurerm 4.0 upgrade guide: attributes renamed in 4.x whose 3.x names the 3.x provider requires.
 const LEGACY_IN_3X = new Map([['https_traffic_only_enabled', 'enable_https_traffic_only']]);
+
+/**
+ * The Terraform value for `wanted` read off the pair the resource has now: when the adapter composes a canonical
+ * value from this attribute and others (sku.name = account_tier + "_" + account_replication_type), the current
+ * canonical value is the current literal with a fixed prefix and/or suffix, and the wanted value must carry the same
+ * affixes; the attribute then takes what lies between ("Standard_RAGRS" -> "RAGRS"). Undefined when the pair shows
+ * no such composition or the wanted value does not fit it.
+ */
+export function throughCurrent(
+  current: ReturnType<typeof lookupIn>,
+  literal: Value | undefined,
+  wanted: Value,
+): Value | undefined {
+  if (current.kind !== 'present' || typeof current.value !== 'string' || typeof literal !== 'string') return undefined;
+  if (typeof wanted !== 'string' || literal === '' || current.value === literal) return undefined;
+  const at = current.value.indexOf(literal);
+  if (at < 0) return undefined;
+  const prefix = current.value.slice(0, at);
+  const suffix = current.value.slice(at + literal.length);
+  if (!wanted.startsWith(prefix) || !wanted.endsWith(suffix) || wanted.length <= prefix.length + suffix.length)
+    return undefined;
+  return wanted.slice(prefix.length, wanted.length - suffix.length);
+}
