@@ -1,7 +1,7 @@
 // The hot path: a scan of a large estate writes hundreds of thousands of rows in one transaction. Kysely builds and
 // compiles a query object per statement, which costs more than SQLite spends inserting the row, so bulk rows bypass
-// the query builder: on SQLite, cached multi-row prepared statements on the same better-sqlite3 handle (so they run
-// inside the open transaction); on PostgreSQL, one INSERT ... SELECT FROM unnest($1::text[], ...) per chunk, whose
+// the query builder: on SQLite, cached prepared statements on the same better-sqlite3 handle (so they run inside
+// the open transaction); on PostgreSQL, one INSERT ... SELECT FROM unnest($1::text[], ...) per chunk, whose
 // parameter count does not grow with the rows.
 import type BetterSqlite3 from 'better-sqlite3';
 import { type Kysely, sql } from 'kysely';
@@ -14,43 +14,26 @@ export interface BulkWriter {
   insert(table: keyof Database, columns: Columns, rows: Row[], onConflict?: string): Promise<void>;
 }
 
-/** Rows per SQLite statement: 64 x 21 columns stays far below SQLite's 32,766 bound parameters. */
-const SQLITE_ROWS_PER_STATEMENT = 64;
 /** Rows per PostgreSQL statement: one array parameter per column, so this only bounds the message size. */
 const POSTGRES_ROWS_PER_STATEMENT = 5000;
 
+/**
+ * One cached single-row prepared statement per table: with better-sqlite3, binding a multi-row statement's
+ * parameters costs more than the calls it saves (64-row statements measured ~1.5x slower than single rows).
+ */
 export function sqliteBulk(database: BetterSqlite3.Database): BulkWriter {
   const statements = new Map<string, BetterSqlite3.Statement>();
-  const prepare = (table: string, columns: Columns, rows: number, onConflict: string) => {
-    const key = `${table}\u0000${rows}\u0000${onConflict}`;
-    let statement = statements.get(key);
-    if (!statement) {
-      const tuple = `(${columns.map(() => '?').join(',')})`;
-      statement = database.prepare(
-        `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(',')}) VALUES ${Array(rows).fill(tuple).join(',')} ${onConflict}`,
-      );
-      statements.set(key, statement);
-    }
-    return statement;
-  };
   return {
     async insert(table, columns, rows, onConflict = '') {
-      const width = columns.length;
-      const full = prepare(table, columns, SQLITE_ROWS_PER_STATEMENT, onConflict);
-      const values: unknown[] = new Array(width * SQLITE_ROWS_PER_STATEMENT);
-      let i = 0;
-      for (; i + SQLITE_ROWS_PER_STATEMENT <= rows.length; i += SQLITE_ROWS_PER_STATEMENT) {
-        let k = 0;
-        for (let r = i; r < i + SQLITE_ROWS_PER_STATEMENT; r++) {
-          const row = rows[r];
-          for (let c = 0; c < width; c++) values[k++] = row[c];
-        }
-        full.run(values);
+      const key = `${table}\u0000${onConflict}`;
+      let statement = statements.get(key);
+      if (!statement) {
+        statement = database.prepare(
+          `INSERT INTO "${table}" (${columns.map(([name]) => `"${name}"`).join(',')}) VALUES (${columns.map(() => '?').join(',')}) ${onConflict}`,
+        );
+        statements.set(key, statement);
       }
-      if (i < rows.length) {
-        const single = prepare(table, columns, 1, onConflict);
-        for (; i < rows.length; i++) single.run(rows[i]);
-      }
+      for (const row of rows) statement.run(row);
     },
   };
 }

@@ -6,9 +6,10 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Finding, FindingWaiver, Resource } from '../core/types.js';
-import { canonicalJson, type LedgerEvent } from '../evidence/ledger.js';
+import type { LedgerEvent } from '../evidence/ledger.js';
 import { isSecretName, redactText, redactValue } from '../evidence/redact.js';
 import type { Row } from './bulk.js';
+import { canonicalJsonFast as canonicalJson } from './canonical.js';
 import { FINDING_COLUMNS, SUBJECT_COLUMNS } from './schema.js';
 import type { Repository, SqlStore } from './store.js';
 import { relativeTo, resourceConfig, scopeKey, subjectKey } from './subject.js';
@@ -301,7 +302,8 @@ class Recorder implements ScanRecorder {
       const scanId = Number(inserted.id);
       const counts: ScanCounts = { fail: 0, unknown: 0, waived: 0, new: 0, open: 0, reopened: 0, fixed: 0 };
       const changes: Change[] = [];
-      const subjectRows: Row[] = [];
+      const newSubjects: Row[] = [];
+      const changedSubjects: Row[] = [];
       const snapshots: PendingSnapshot[] = [];
       const subjectRow = (
         s: { key: string; ruleId: string; resource: Finding['resource']; file: string | null; severity: string },
@@ -311,7 +313,7 @@ class Recorder implements ScanRecorder {
         reopenCount: number,
         waiver: FindingWaiver | null,
       ) =>
-        subjectRows.push([
+        (this.known.has(s.key) ? changedSubjects : newSubjects).push([
           scope,
           s.key,
           s.ruleId,
@@ -399,7 +401,9 @@ class Recorder implements ScanRecorder {
       }
       const bulk = tx.bulk();
       await bulk.insert('findings', FINDING_COLUMNS, this.rows);
-      await bulk.insert('subjects', SUBJECT_COLUMNS, subjectRows, SUBJECT_UPSERT);
+      // New subjects are plain inserts; only changes of known ones need the upsert.
+      await bulk.insert('subjects', SUBJECT_COLUMNS, newSubjects);
+      await bulk.insert('subjects', SUBJECT_COLUMNS, changedSubjects, SUBJECT_UPSERT);
       await this.writeSnapshots(tx, scanId, finishedAt, snapshots);
 
       const event = (kind: LedgerEvent['kind'], data: Record<string, unknown>): LedgerEvent => ({

@@ -9,7 +9,8 @@ import { type Resource, Unresolved, type Value } from '../core/types.js';
  * the value that failed is fixed (the fingerprint changes then).
  */
 export function subjectKey(ruleId: string, address: string, file: string | null): string {
-  return hash('sha256', JSON.stringify([ruleId, address.toLowerCase(), file ?? '']), 'hex').slice(0, 32);
+  // NUL cannot occur in a rule id, an address or a path, so the joined text is unambiguous.
+  return hash('sha256', `${ruleId}\u0000${address.toLowerCase()}\u0000${file ?? ''}`, 'hex').slice(0, 32);
 }
 
 /** ARM ids and scopes (`/subscriptions/...`, `/providers/...`, `tenant:...`) name live scopes, not paths. */
