@@ -8,6 +8,7 @@ import { type Node, parseTree } from 'jsonc-parser';
 import { toPlain } from '../core/path.js';
 import type { Resource, SourceLocation, Value, ValueObject } from '../core/types.js';
 import type { FixStep, NewResourceKind } from '../rules/define.js';
+import { type KeyRefs, keyWiring } from './cmk.js';
 import { EditBuffer } from './edits.js';
 import {
   type FixNote,
@@ -906,136 +907,6 @@ function atSubscription(
   };
 }
 
-/** What the new key set offers to the consumer, as ARM expressions. */
-interface KeyRefs {
-  identityId: string;
-  keyName: string;
-  vaultName: string;
-  vaultUri: string;
-  keyUri: string;
-  keyUriWithVersion: string;
-}
-
-/**
- * The properties that point each consumer at a customer-managed key through the new user-assigned identity
- * (swagger of each RP). `on` names a related resource that carries part of the wiring (a TDE protector's server).
- * Undefined: the consumer needs more than properties (a disk encryption set), which stays a manual step.
- */
-function keyWiring(
-  resource: Resource,
-  refs: KeyRefs,
-  related: readonly Resource[],
-): { resource: Resource; sets: { path: string; value: Json }[] }[] | undefined {
-  const type = resource.type.toLowerCase();
-  const identity = (target: Resource) => {
-    const current = target.identity;
-    const kind =
-      current && typeof current === 'object' && !Array.isArray(current)
-        ? String((current as ValueObject).type ?? '')
-        : '';
-    return [
-      { path: 'identity.type', value: /systemassigned/i.test(kind) ? 'SystemAssigned,UserAssigned' : 'UserAssigned' },
-      { path: 'identity.userAssignedIdentities', value: { [refs.identityId]: {} } },
-    ];
-  };
-  switch (type) {
-    case 'microsoft.storage/storageaccounts':
-      return [
-        {
-          resource,
-          sets: [
-            ...identity(resource),
-            { path: 'properties.encryption.keySource', value: 'Microsoft.Keyvault' },
-            {
-              path: 'properties.encryption.keyvaultproperties',
-              value: { keyname: refs.keyName, keyvaulturi: refs.vaultUri },
-            },
-            { path: 'properties.encryption.identity', value: { userAssignedIdentity: refs.identityId } },
-          ],
-        },
-      ];
-    case 'microsoft.sql/servers':
-    case 'microsoft.sql/servers/encryptionprotector': {
-      const server =
-        type === 'microsoft.sql/servers'
-          ? resource
-          : related.find(
-              (r) =>
-                r.type.toLowerCase() === 'microsoft.sql/servers' &&
-                resource.id.toLowerCase().startsWith(`${r.id.toLowerCase()}/`),
-            );
-      if (!server) return undefined;
-      // Setting keyId on the server registers the key as a server key and makes it the TDE protector.
-      const serverSets = [
-        ...identity(server),
-        { path: 'properties.primaryUserAssignedIdentityId', value: refs.identityId },
-        { path: 'properties.keyId', value: refs.keyUriWithVersion },
-      ];
-      if (server === resource) return [{ resource, sets: serverSets }];
-      // A declared protector would reset the server's key on deploy: it names the same key (vault_key_version).
-      return [
-        { resource: server, sets: serverSets },
-        {
-          resource,
-          sets: [
-            { path: 'properties.serverKeyType', value: 'AzureKeyVault' },
-            {
-              path: 'properties.serverKeyName',
-              value: `[format('{0}_{1}_{2}', ${refs.vaultName}, ${quote(refs.keyName)}, last(split(${refs.keyUriWithVersion.slice(1, -1)}, '/')))]`,
-            },
-            { path: 'properties.autoRotationEnabled', value: true },
-          ],
-        },
-      ];
-    }
-    case 'microsoft.recoveryservices/vaults':
-      return [
-        {
-          resource,
-          sets: [
-            ...identity(resource),
-            {
-              path: 'properties.encryption',
-              value: {
-                keyVaultProperties: { keyUri: refs.keyUri },
-                kekIdentity: { userAssignedIdentity: refs.identityId, useSystemAssignedIdentity: false },
-              },
-            },
-          ],
-        },
-      ];
-    case 'microsoft.dataprotection/backupvaults':
-      return [
-        {
-          resource,
-          sets: [
-            ...identity(resource),
-            {
-              path: 'properties.securitySettings.encryptionSettings',
-              value: {
-                state: 'Enabled',
-                keyVaultProperties: { keyUri: refs.keyUri },
-                kekIdentity: { identityType: 'UserAssigned', identityId: refs.identityId },
-              },
-            },
-          ],
-        },
-      ];
-    case 'microsoft.healthcareapis/workspaces/fhirservices':
-      return [
-        {
-          resource,
-          sets: [
-            ...identity(resource),
-            { path: 'properties.encryption.customerManagedKeyEncryption.keyEncryptionKeyUrl', value: refs.keyUri },
-          ],
-        },
-      ];
-    default:
-      return undefined;
-  }
-}
-
 /**
  * Points the consumer at the new key: a user-assigned identity that can unwrap it, and the consumer's key
  * properties (keyWiring). Consumers that need more than properties (a disk encryption set) get a manual step.
@@ -1046,13 +917,15 @@ function wireKey(session: Session, fix: PlannedFix, created: ArmResource[]): voi
   const identityId = `[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', ${String(identity.name).slice(1, -1)})]`;
   const keyName = /'([^']*)'\)\]$/.exec(String(key.name))?.[1] ?? 'phiguard-cmk';
   const keyId = `resourceId('Microsoft.KeyVault/vaults/keys', ${vaultName}, ${quote(keyName)})`;
+  const withVersion = `reference(${keyId}, '2023-07-01').keyUriWithVersion`;
   const refs: KeyRefs = {
     identityId,
+    userAssignedIdentities: { [identityId]: {} },
     keyName,
-    vaultName,
     vaultUri: `[reference(resourceId('Microsoft.KeyVault/vaults', ${vaultName}), '2023-07-01').vaultUri]`,
     keyUri: `[reference(${keyId}, '2023-07-01').keyUri]`,
-    keyUriWithVersion: `[reference(${keyId}, '2023-07-01').keyUriWithVersion]`,
+    keyUriWithVersion: `[${withVersion}]`,
+    serverKeyName: `[format('{0}_{1}_{2}', ${vaultName}, ${quote(keyName)}, last(split(${withVersion}, '/')))]`,
   };
   const wiring = keyWiring(fix.resource, refs, session.context?.resources ?? []);
   if (!wiring) {

@@ -4,9 +4,11 @@
 // other parents as needed. New resources are appended to the subject's own file, referencing it by symbol: a
 // separate phiguard-remediation.bicep would be a separate deployment that cannot name the subject's symbols, and the
 // same file keeps the rescan able to link the new resource to its subject through `scope:`/`parent:`.
+
+import { dirname, join } from 'node:path';
 import { findNodeAtOffset, parseTree } from 'jsonc-parser';
-import { isObject, locationKey } from '../core/path.js';
-import { type SourceLocation, Unresolved, type Value, type ValueObject } from '../core/types.js';
+import { isObject, locationKey, lookupIn } from '../core/path.js';
+import { type Resource, type SourceLocation, Unresolved, type Value, type ValueObject } from '../core/types.js';
 import type { Program, ResourceDecl } from '../ingest/bicep/ast.js';
 import { parseBicep } from '../ingest/bicep/parser.js';
 import { Source } from '../ingest/bicep/source.js';
@@ -15,6 +17,7 @@ import {
   bicepKey,
   bicepValue,
   bodyObject,
+  elementContaining,
   exprAt,
   indentAt,
   indentUnit,
@@ -24,6 +27,7 @@ import {
   property,
   resourceDecls,
 } from './bicep/syntax.js';
+import { canWireKey, type KeyRefs, keyWiring } from './cmk.js';
 import { EditBuffer } from './edits.js';
 import {
   type FixNote,
@@ -44,6 +48,10 @@ class Session {
   readonly notes: FixNote[] = [];
   /** Text to append per file (new resources and input parameters), with the fingerprints it serves. */
   readonly appended = new Map<string, { blocks: string[]; params: Set<string>; fingerprints: Set<string> }>();
+  /** Declarations (file:offset) that already got a customer-managed key set. */
+  readonly keyed = new Set<string>();
+  /** Subscription-scope resources per `phiguard-remediation.subscription.bicep`, by Defender plan name. */
+  readonly subscription = new Map<string, { blocks: Map<string, string>; fingerprints: Set<string> }>();
 
   constructor(
     readonly readText: ReadText,
@@ -62,6 +70,14 @@ class Session {
   offset(at: SourceLocation): number | undefined {
     const buffer = this.buffer(at.file);
     return buffer.toCurrent(offsetOf(buffer.original, at.line, at.column));
+  }
+
+  tryRead(file: string): string | undefined {
+    try {
+      return this.buffers.get(file)?.text ?? this.readText(file);
+    } catch {
+      return undefined;
+    }
   }
 
   parse(file: string): Program {
@@ -108,8 +124,24 @@ export const bicepWriter: SourceWriter = {
       const header = '// Added by phiguard fix: resources the HIPAA findings of this file need.\n';
       session.buffer(file).replace(text.length, text.length, `${separator}${header}${body}`, pending.fingerprints);
     }
+    const newFiles: WriterResult['newFiles'] = [];
+    for (const [file, pending] of session.subscription) {
+      const existing = session.tryRead(file);
+      const blocks = [...pending.blocks.values()].filter((block) => !existing?.includes(block.split(' = ')[0]));
+      if (blocks.length === 0) continue;
+      if (existing === undefined) {
+        const header =
+          "// Added by phiguard fix: subscription-scope resources. Deploy with\n// az deployment sub create --location <region> --template-file phiguard-remediation.subscription.bicep\ntargetScope = 'subscription'\n\n";
+        newFiles.push({ file, text: `${header}${blocks.join('\n')}`, fingerprints: [...pending.fingerprints] });
+      } else {
+        const separator = existing.endsWith('\n') ? '\n' : '\n\n';
+        session
+          .buffer(file)
+          .replace(existing.length, existing.length, `${separator}${blocks.join('\n')}`, pending.fingerprints);
+      }
+    }
     const edits = [...session.buffers.values()].flatMap((buffer) => buffer.edits());
-    return { edits, newFiles: [], notes: session.notes };
+    return { edits, newFiles, notes: session.notes };
   },
 };
 
@@ -130,6 +162,11 @@ function applyStep(session: Session, fix: PlannedFix, step: FixStep): void {
       return;
     case 'delete-resource': {
       const decl = declaration(session, fix);
+      // Deleting the declaration of a loop would delete every instance: the failing one's input element goes.
+      if (decl.body.kind === 'for') {
+        removeLoopInput(session, fix);
+        return;
+      }
       const text = session.buffer(resource.at.file).text;
       const span = lineSpan(text, decl.start, decl.end);
       session.edit(resource.at.file, span.start, span.end, '', fix.finding.fingerprint);
@@ -139,6 +176,33 @@ function applyStep(session: Session, fix: PlannedFix, step: FixStep): void {
       create(session, fix, step);
       return;
   }
+}
+
+/** Removes the element of the loop's input array that produced this instance (where its name was written). */
+function removeLoopInput(session: Session, fix: PlannedFix): void {
+  const decl = declaration(session, fix);
+  const declFile = (fix.resource.at as SourceLocation).file;
+  // The values the loop took from its input element: any located outside the declaration itself.
+  let at: SourceLocation | undefined;
+  let found: ReturnType<typeof elementContaining>;
+  for (const [path, location] of fix.resource.locations ?? []) {
+    if (path === 'name' || !/\.bicep$/i.test(location.file)) continue;
+    const offset = session.offset(location);
+    if (offset === undefined || (location.file === declFile && offset >= decl.start && offset < decl.end)) continue;
+    found = elementContaining(session.parse(location.file), offset);
+    if (found) {
+      at = location;
+      break;
+    }
+  }
+  if (!at || !found)
+    throw new WriterProblem(
+      `${fix.resource.address} is one instance of a loop: remove the failing element from the loop's input by hand`,
+    );
+  const text = session.buffer(at.file).text;
+  const span = lineSpan(text, found.item.start, found.item.end);
+  const comma = /^\s*,/.exec(text.slice(span.end));
+  session.edit(at.file, span.start, comma ? span.end + comma[0].length : span.end, '', fix.finding.fingerprint);
 }
 
 function declaration(session: Session, fix: PlannedFix): ResourceDecl {
@@ -552,18 +616,210 @@ function create(session: Session, fix: PlannedFix, step: Extract<FixStep, { kind
         }),
       );
       break;
+    case 'customer-managed-key': {
+      // One key set per declaration: a module's declaration serves every instance, and each instance's vault name
+      // derives from its own account id (uniqueString), so one block deploys a vault per instance.
+      const once = `${file}:${decl.start}`;
+      if (!session.keyed.has(once)) {
+        session.keyed.add(once);
+        blocks.push(...customerManagedKey(session, fix, symbol, base, settings));
+      }
+      break;
+    }
+    case 'defender-plan':
+      subscriptionPlan(session, fix, file, settings);
+      return;
     default:
-      // A customer-managed key spans a vault, key, identity and role assignment wired into the subject, and a
-      // Defender plan deploys at subscription scope: neither fits a resource-group template's tail.
-      throw new WriterProblem(
-        step.resource === 'defender-plan'
-          ? `enable the Defender plan ${text('pricingName') ?? ''} in a subscription-scope deployment (targetScope = 'subscription', Microsoft.Security/pricings)`
-          : `add a customer-managed key for ${resource.address}: a Key Vault with purge protection, an RSA key, a user-assigned identity with the Key Vault Crypto Service Encryption User role, and the subject's encryption settings`,
-      );
+      throw new WriterProblem(`add a ${step.resource} for ${resource.address} by hand`);
   }
   target.blocks.push(...blocks);
   target.fingerprints.add(fix.finding.fingerprint);
 }
+
+const KEY_API = {
+  vaults: 'Microsoft.KeyVault/vaults@2023-07-01',
+  keys: 'Microsoft.KeyVault/vaults/keys@2023-07-01',
+  identities: 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31',
+  roleAssignments: 'Microsoft.Authorization/roleAssignments@2022-04-01',
+};
+
+// Key Vault Crypto Service Encryption User: wrap/unwrap for a service's managed identity (Azure built-in roles).
+const CRYPTO_SERVICE_ENCRYPTION_USER = 'e147488a-f6f5-4113-8e2d-b22465e65bf6';
+
+/**
+ * A Key Vault (purge protection, RBAC), an RSA key, a user-assigned identity with the crypto role on the vault, and
+ * the subject's encryption settings pointing at the key (src/remediate/cmk.ts). The wiring is written in the
+ * declaration's body, where the new symbols are in scope: a value passed in as a module parameter is overridden
+ * there, which the notes say.
+ */
+function customerManagedKey(
+  session: Session,
+  fix: PlannedFix,
+  symbol: string,
+  base: string,
+  settings: ValueObject,
+): string[] {
+  const resource = fix.resource;
+  if (!canWireKey(resource.type))
+    throw new WriterProblem(
+      `add a customer-managed key for ${resource.address} by hand: ${resource.type} needs more than properties (a disk encryption set)`,
+    );
+  const vault = `phiguard${base}CmkVault`;
+  const key = `phiguard${base}CmkKey`;
+  const identity = `phiguard${base}CmkIdentity`;
+  const role =
+    typeof settings.roleDefinitionId === 'string' ? settings.roleDefinitionId : CRYPTO_SERVICE_ENCRYPTION_USER;
+  const location = ref(`${symbol}.location`);
+  const blocks = [
+    resourceText(vault, KEY_API.vaults, {
+      // Vault names are global, 3-24 characters: derived from the subject's id so each instance gets its own.
+      name: ref(`'kvcmk\${uniqueString(${symbol}.id)}'`),
+      location,
+      properties: {
+        tenantId: ref('subscription().tenantId'),
+        sku: { family: 'A', name: 'premium' },
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        softDeleteRetentionInDays: 90,
+        enablePurgeProtection: true,
+        publicNetworkAccess: 'Disabled',
+      },
+    }),
+    resourceText(key, KEY_API.keys, {
+      parent: ref(vault),
+      // Named per instance: a module's declaration serves several subjects.
+      name: ref(`'cmk-\${last(split(${symbol}.name, '/'))}'`),
+      properties: {
+        kty: typeof settings.keyType === 'string' ? settings.keyType : 'RSA',
+        keySize: typeof settings.keySize === 'number' ? settings.keySize : 3072,
+        keyOps: ['wrapKey', 'unwrapKey'],
+      },
+    }),
+    resourceText(identity, KEY_API.identities, { name: ref(`'\${${symbol}.name}-cmk-identity'`), location }),
+    resourceText(`phiguard${base}CmkRole`, KEY_API.roleAssignments, {
+      name: ref(`guid(${vault}.id, ${identity}.id, '${role}')`),
+      scope: ref(vault),
+      properties: {
+        roleDefinitionId: ref(`subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${role}')`),
+        principalId: ref(`${identity}.properties.principalId`),
+        principalType: 'ServicePrincipal',
+      },
+    }),
+  ];
+  const refs: KeyRefs = {
+    identityId: ref(`${identity}.id`),
+    userAssignedIdentities: ref(`{ '\${${identity}.id}': {} }`),
+    keyName: ref(`${key}.name`),
+    vaultUri: ref(`${vault}.properties.vaultUri`),
+    keyUri: ref(`${key}.properties.keyUri`),
+    keyUriWithVersion: ref(`${key}.properties.keyUriWithVersion`),
+    serverKeyName: ref(`'\${${vault}.name}_\${${key}.name}_\${last(split(${key}.properties.keyUriWithVersion, '/'))}'`),
+  };
+  const wiring = keyWiring(resource, refs, session.context?.resources ?? []);
+  if (!wiring) throw new WriterProblem(`point ${resource.address} at the new key ${key} by hand`);
+  const file = (resource.at as SourceLocation).file;
+  for (const part of wiring) {
+    const target = { ...fix, resource: part.resource };
+    if (part.resource.at?.file !== file)
+      throw new WriterProblem(`${part.resource.address} is declared in another file: point it at ${key} by hand`);
+    for (const { path, value } of mergedSets(part.resource, part.sets)) {
+      const key = locationKey(path);
+      const vias = new Set(
+        [...(part.resource.via ?? [])].filter(([at]) => at === key || at.startsWith(`${key}.`)).map(([, via]) => via),
+      );
+      if (vias.size > 0)
+        session.note(
+          target,
+          'shared-value',
+          `${path} of ${part.resource.address} came from a ${[...vias].join(' / ')}; it is now written in the resource body (the new key's symbols are only in scope there), so that value no longer sets it for any use of this declaration`,
+          part.resource.at,
+        );
+      insert(session, target, path, value);
+    }
+  }
+  return blocks;
+}
+
+/**
+ * One set per top-level body property (`identity`, `properties.encryption`): inserting several keys into an object
+ * that a parameter reference stands for (`encryption: encryption`) would edit the same span twice. What the resource
+ * holds there now (infrastructure encryption, services) is kept.
+ */
+function mergedSets(resource: Resource, sets: { path: string; value: Value }[]): { path: string; value: Value }[] {
+  const grouped = new Map<string, ValueObject>();
+  const out: { path: string; value: Value }[] = [];
+  for (const { path, value } of sets) {
+    const segments = path.split('.');
+    const head = segments[0] === 'properties' && segments.length > 2 ? segments.slice(0, 2).join('.') : undefined;
+    if (!head) {
+      out.push({ path, value });
+      continue;
+    }
+    let object = grouped.get(head);
+    if (!object) {
+      const current = lookupIn(resource as unknown as Value, head);
+      object = current.kind === 'present' && isObject(current.value) ? plainCopy(current.value) : {};
+      grouped.set(head, object);
+    }
+    let cursor = object;
+    const rest = segments.slice(2);
+    rest.forEach((segment, index) => {
+      const existing = Object.keys(cursor).find((k) => k.toLowerCase() === segment.toLowerCase());
+      if (existing && existing !== segment) delete cursor[existing];
+      if (index === rest.length - 1) cursor[segment] = value;
+      else {
+        const next = cursor[segment];
+        cursor[segment] = isObject(next) ? next : {};
+        cursor = cursor[segment] as ValueObject;
+      }
+    });
+  }
+  for (const [path, value] of grouped) out.push({ path, value });
+  return out;
+}
+
+/** A copy of the literal part of a value: unresolved pieces are left out (they cannot be written back). */
+function plainCopy(value: ValueObject): ValueObject {
+  const out: ValueObject = {};
+  for (const [key, inner] of Object.entries(value)) {
+    if (inner instanceof Unresolved) continue;
+    out[key] = isObject(inner) ? plainCopy(inner) : inner;
+  }
+  return out;
+}
+
+/**
+ * A Defender plan is a subscription resource: it goes into `phiguard-remediation.subscription.bicep`
+ * (targetScope = 'subscription') beside the subject's file, deployed on its own with
+ * `az deployment sub create --location <region> --template-file phiguard-remediation.subscription.bicep`.
+ */
+function subscriptionPlan(session: Session, fix: PlannedFix, file: string, settings: ValueObject): void {
+  const name = typeof settings.pricingName === 'string' ? settings.pricingName : 'StorageAccounts';
+  const target = join(dirname(file), SUBSCRIPTION_FILE);
+  let pending = session.subscription.get(target);
+  if (!pending) {
+    pending = { blocks: new Map(), fingerprints: new Set() };
+    session.subscription.set(target, pending);
+  }
+  pending.fingerprints.add(fix.finding.fingerprint);
+  if (pending.blocks.has(name)) return;
+  const { pricingName: _name, ...properties } = settings;
+  pending.blocks.set(
+    name,
+    resourceText(`phiguardDefender${name.replace(/[^A-Za-z0-9]/g, '')}`, 'Microsoft.Security/pricings@2024-01-01', {
+      name,
+      properties: { pricingTier: 'Standard', ...properties },
+    }),
+  );
+  session.note(
+    fix,
+    'manual',
+    `deploy ${SUBSCRIPTION_FILE} at subscription scope: az deployment sub create --location <region> --template-file ${SUBSCRIPTION_FILE}`,
+    fix.resource.at,
+  );
+}
+
+export const SUBSCRIPTION_FILE = 'phiguard-remediation.subscription.bicep';
 
 function resourceType(decl: ResourceDecl): string {
   return decl.type.split('@')[0];

@@ -74,6 +74,41 @@ function inExpr(expr: Expr, offset: number): Found | undefined {
   }
 }
 
+/** The innermost array element (an object) whose span holds `offset`: a loop instance's entry in the loop input. */
+export function elementContaining(
+  program: Program,
+  offset: number,
+): { item: Expr; array: Extract<Expr, { kind: 'array' }> } | undefined {
+  let found: { item: Expr; array: Extract<Expr, { kind: 'array' }> } | undefined;
+  const visit = (expr: Expr): void => {
+    if (offset < expr.start || offset > expr.end) return;
+    switch (expr.kind) {
+      case 'array':
+        for (const item of expr.items) {
+          if (item.kind === 'spread') continue;
+          if (item.kind === 'object' && item.start <= offset && offset < item.end) found = { item, array: expr };
+          visit(item);
+        }
+        return;
+      case 'object':
+        for (const item of expr.items) if (item.kind === 'property') visit(item.value);
+        for (const resource of expr.resources) visit(resource.body);
+        return;
+      case 'if':
+      case 'for':
+        visit(expr.body);
+        return;
+      case 'paren':
+        visit(expr.inner);
+        return;
+      default:
+        return;
+    }
+  };
+  for (const statement of program.statements) for (const expr of statementExprs(statement)) visit(expr);
+  return found;
+}
+
 /** Every resource declaration, nested ones (`resource blob 'blobServices'` inside a body) included. */
 export function resourceDecls(program: Program): ResourceDecl[] {
   const out: ResourceDecl[] = [];
