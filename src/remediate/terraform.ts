@@ -207,9 +207,16 @@ function setValue(
   const resource = fix.resource;
   const attribute = attributeFor(address.tfType, path, address.child);
   const at = resource.locations?.get(locationKey(path));
+  const fromPair = () =>
+    at ? throughCurrent(lookupIn(resource as unknown as Value, path), literalAt(session, at), wanted) : undefined;
+  // The value was written under another argument than the one the probe found (the 4.x local_authentication_disabled
+  // beside 5.x local_authentication_enabled): convert through that argument's current pair instead.
+  const written = at ? attributeNameAt(session, at) : undefined;
+  const elsewhere = attribute && written !== undefined && written !== attribute.path[attribute.path.length - 1].name;
   const tfValue =
-    (attribute && terraformValue(address.tfType, attribute, path, wanted, address.child)) ??
-    (at && throughCurrent(lookupIn(resource as unknown as Value, path), literalAt(session, at), wanted)) ??
+    (elsewhere ? fromPair() : undefined) ??
+    (attribute && !elsewhere ? terraformValue(address.tfType, attribute, path, wanted, address.child) : undefined) ??
+    fromPair() ??
     wanted;
   if (at && replaceAt(session, fix, at, path, tfValue)) return;
   if (!attribute)
@@ -242,6 +249,17 @@ function setValue(
 }
 
 /** Replaces the value that starts at `at`; false when nothing replaceable starts there (e.g. a block). */
+/** The name of the HCL argument whose value starts at `at` (undefined for tfvars, list elements, variables). */
+function attributeNameAt(session: Session, at: SourceLocation): string | undefined {
+  if (/\.json$/i.test(at.file)) return undefined;
+  const offset = session.offset(at);
+  const hcl = offset === undefined ? undefined : session.parse(at.file);
+  const found = hcl && offset !== undefined ? nodeAt(hcl.body, offset) : undefined;
+  if (found?.kind !== 'attribute') return undefined;
+  // A variable's `default` or a tfvars line is not the resource's argument.
+  return /\.tfvars$/i.test(at.file) || found.attribute.name === 'default' ? undefined : found.attribute.name;
+}
+
 /** The literal written at `at` (an HCL attribute value or a tfvars JSON value), if it is one. */
 function literalAt(session: Session, at: SourceLocation): Value | undefined {
   const offset = session.offset(at);

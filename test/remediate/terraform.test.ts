@@ -242,6 +242,32 @@ describe('terraform writer: values composed from several arguments', () => {
     assert.deepEqual(statusOf(await rescan(viaVariable, 'PHI-BAK-001'), 'azurerm_storage_account.main'), ['pass']);
   });
 
+  it('writes a negated argument the estate uses instead of the probed one (local_authentication_disabled)', async () => {
+    const cosmos = `resource "azurerm_cosmosdb_account" "main" {
+  name                          = "cosmos-phi"
+  location                      = "eastus"
+  resource_group_name           = "rg-phi"
+  offer_type                    = "Standard"
+  local_authentication_disabled = false
+  consistency_policy {
+    consistency_level = "Session"
+  }
+  geo_location {
+    location          = "eastus"
+    failover_priority = 0
+  }
+}
+`;
+    const dir = module({ 'main.tf': cosmos });
+    const { result, originals } = await fixModule(dir, 'PHI-IAM-008');
+    assertOnlyEdited(result, originals);
+    assert.equal(
+      readFileSync(join(dir, 'main.tf'), 'utf8'),
+      cosmos.replace('local_authentication_disabled = false', 'local_authentication_disabled = true'),
+    );
+    assert.deepEqual(statusOf(await rescan(dir, 'PHI-IAM-008'), 'azurerm_cosmosdb_account.main'), ['pass']);
+  });
+
   it('reads the composition off the current pair (prefix and suffix), and declines what does not fit it', () => {
     const present = (value: string) => ({ kind: 'present', value }) as const;
     assert.equal(throughCurrent(present('Standard_LRS'), 'LRS', 'Standard_RAGRS'), 'RAGRS');
@@ -249,6 +275,9 @@ describe('terraform writer: values composed from several arguments', () => {
     assert.equal(throughCurrent(present('Standard_LRS'), 'LRS', 'Premium_ZRS'), undefined, 'another prefix');
     assert.equal(throughCurrent(present('TLS1_0'), 'TLS1_0', 'TLS1_2'), undefined, 'not composed');
     assert.equal(throughCurrent(present('Standard_LRS'), 'Standard', 'Standard_GRS'), undefined, 'suffix differs');
+    const flag = (value: boolean) => ({ kind: 'present', value }) as const;
+    assert.equal(throughCurrent(flag(false), true, true), false, 'a negated boolean argument');
+    assert.equal(throughCurrent(flag(false), false, true), true, 'a boolean argument saying the same');
   });
 });
 

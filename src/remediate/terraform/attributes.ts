@@ -272,7 +272,11 @@ export function throughCurrent(
   literal: Value | undefined,
   wanted: Value,
 ): Value | undefined {
-  if (current.kind !== 'present' || typeof current.value !== 'string' || typeof literal !== 'string') return undefined;
+  if (current.kind !== 'present') return undefined;
+  // A boolean argument that says the same as the canonical value, or its negation (local_authentication_disabled).
+  if (typeof current.value === 'boolean' && typeof literal === 'boolean' && typeof wanted === 'boolean')
+    return literal === current.value ? wanted : !wanted;
+  if (typeof current.value !== 'string' || typeof literal !== 'string') return undefined;
   if (typeof wanted !== 'string' || literal === '' || current.value === literal) return undefined;
   const at = current.value.indexOf(literal);
   if (at < 0) return undefined;
