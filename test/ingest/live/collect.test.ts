@@ -269,6 +269,39 @@ describe('live collection from the loopback Azure', () => {
     assert.ok(failed('PHI-STG-003', ids.storage), 'ARM data is intact');
   });
 
+  it("completes a service principal's app role assignments when $expand stopped at Graph's 20", async () => {
+    clearFaults();
+    const original = az.estate.graph.get('/serviceprincipals');
+    const assignment = (k: number) => ({
+      id: `assignment-${k}`,
+      appRoleId: '9a5d68dd-52b0-4cc2-bd40-abcf44ac3a30',
+      principalId: 'sp-many',
+      resourceId: 'graph-sp',
+    });
+    az.estate.graph.set('/serviceprincipals', [
+      {
+        id: 'sp-many',
+        appId: 'app-many',
+        displayName: 'Many',
+        appRoleAssignments: Array.from({ length: 20 }, (_, k) => assignment(k)),
+      },
+    ]);
+    az.estate.graph.set(
+      '/serviceprincipals/sp-many/approleassignments',
+      Array.from({ length: 25 }, (_, k) => assignment(k)),
+    );
+    try {
+      const result = await collectLive(options({ scope: { subscriptions: [SUB_A] } }));
+      assert.equal(result.complete, true, JSON.stringify(result.failures));
+      const sp = records(result.path).find((r) => r.id === 'sp-many');
+      assert.ok(sp, 'the service principal is in the snapshot');
+      assert.equal((sp.appRoleAssignments as unknown[]).length, 25);
+    } finally {
+      az.estate.graph.set('/serviceprincipals', original ?? []);
+      az.estate.graph.delete('/serviceprincipals/sp-many/approleassignments');
+    }
+  });
+
   it('never writes secrets: app settings, connection strings and keys in a body are redacted', async () => {
     clearFaults();
     const key = `${ids.site}/config/web`.toLowerCase();
