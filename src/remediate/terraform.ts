@@ -55,6 +55,8 @@ class Session {
   readonly buffers = new Map<string, EditBuffer>();
   readonly notes: FixNote[] = [];
   readonly created = new Map<string, { blocks: string[]; inputs: Map<string, string>; fingerprints: Set<string> }>();
+  /** Blocks (file:address:kind) whose own body a create step already changed. */
+  readonly createdFor = new Set<string>();
   readonly fingerprints = new Map<string, Set<string>>();
 
   constructor(
@@ -526,12 +528,25 @@ function create(
   const local = address.inModule;
   const made = createResources(step, { address: address.local, tfType: address.tfType, local }, pending.inputs);
   if (!made) throw new WriterProblem(`no Terraform form for a new ${step.resource}`);
-  pending.blocks.push(...made.blocks);
+  // A module's block serves every instance of the module: its new resources are written once, by their header
+  // (`resource "type" "name"`), whichever instance asked first; so is a change to the block itself.
+  const written = session.tryRead(target) ?? '';
+  const headers = new Set(pending.blocks.map(headerOf));
+  for (const block of made.blocks) {
+    const header = headerOf(block);
+    if (headers.has(header) || written.includes(header)) continue;
+    headers.add(header);
+    pending.blocks.push(block);
+  }
+
   pending.fingerprints.add(fix.finding.fingerprint);
   for (const [variable, why] of made.inputs)
     session.note(fix, 'needs-input', `${variable} in ${target}: ${why}`, { file: target, line: 1, column: 1 });
   for (const note of made.notes) session.note(fix, 'manual', note, resource.at);
-  for (const change of made.subjectSets ?? []) {
+  const once = `${file}:${address.local}:${step.resource}`;
+  const subjectSets = session.createdFor.has(once) ? [] : (made.subjectSets ?? []);
+  session.createdFor.add(once);
+  for (const change of subjectSets) {
     const block = subjectBlock(session, resource);
     if (block.body.blocks.some((b) => b.type === change.path)) {
       session.note(
@@ -549,6 +564,10 @@ function create(
     const lines = `${indent}${change.path} {\n${attributeLines(Object.entries(inner), indent + unit, unit)}${indent}}\n`;
     insertLines(session, fix, file, block.body, lines, 'block');
   }
+}
+
+function headerOf(block: string): string {
+  return block.slice(0, block.indexOf('{')).trim();
 }
 
 /** `{ deleteRetentionPolicy: { enabled: true, days: 30 } }` -> dotted leaf paths under `prefix`. */

@@ -203,7 +203,8 @@ export function createResources(step: CreateStep, subject: Subject, inputs: Map<
     }
     case 'customer-managed-key': {
       const consumer = text(settings.consumer) ?? '';
-      const keyName = text(settings.keyName) ?? `${local}-cmk`;
+      // Named after the subject's own name: a module's block serves several instances, each needing its own key.
+      const keyName = ref(`"cmk-\${${subject.address}.name}"`);
       const name = `phiguard_${local}`;
       const identity = `azurerm_user_assigned_identity.${name}`;
       blocks.push(
@@ -249,6 +250,18 @@ export function createResources(step: CreateStep, subject: Subject, inputs: Map<
           ['key_type', text(settings.keyType) ?? 'RSA'],
           ['key_size', typeof settings.keySize === 'number' ? settings.keySize : 3072],
           ['key_opts', ['unwrapKey', 'wrapKey']],
+          // PHI-KV-004: rotated automatically at least yearly (the rule's own fix: every 180 days, notify 30 days
+          // before the one-year expiry).
+          [
+            'rotation_policy',
+            {
+              block: [
+                ['expire_after', 'P1Y'],
+                ['notify_before_expiry', 'P30D'],
+                ['automatic', { block: [['time_after_creation', 'P180D']] }],
+              ],
+            },
+          ],
         ]),
       );
       if (subject.tfType === 'azurerm_storage_account') {
