@@ -359,7 +359,7 @@ export async function scanCommand(paths: string[], flags: ScanFlags, version: st
   }
   if (recording) {
     const scan = await recording.finish(stats.incomplete);
-    if (!flags.quiet) {
+    if (!flags.quiet && process.stderr.isTTY) {
       const { new: opened, fixed, reopened } = scan.counts;
       process.stderr.write(
         `phiguard: recorded scan ${scan.id} in ${recording.location} (${opened} new, ${fixed} fixed, ${reopened} reopened)\n`,
