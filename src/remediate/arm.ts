@@ -8,7 +8,7 @@ import { type Node, parseTree } from 'jsonc-parser';
 import { toPlain } from '../core/path.js';
 import type { Resource, SourceLocation, Value, ValueObject } from '../core/types.js';
 import type { FixStep, NewResourceKind } from '../rules/define.js';
-import { type KeyRefs, keyWiring } from './cmk.js';
+import { diskEncryptionSetProperties, type KeyRefs, keyWiring, needsDiskEncryptionSet } from './cmk.js';
 import { EditBuffer } from './edits.js';
 import {
   type FixNote,
@@ -233,6 +233,8 @@ interface Session {
   readText: ReadText;
   notes: FixNote[];
   context?: WriteContext;
+  /** Create steps already written (file, subject, kind, settings). */
+  created: Set<string>;
 }
 
 function open(session: Session, path: string): JsonFile | undefined {
@@ -656,7 +658,8 @@ function newResources(
       const vaultExpression = vault.slice(1, -1);
       const identity = nameOf('cmk-identity');
       const role = str('roleDefinitionId') ?? CRYPTO_SERVICE_ENCRYPTION_USER;
-      return [
+      const roleGuid = `guid(resourceId('Microsoft.KeyVault/vaults', ${vaultExpression}), ${identity.slice(1, -1)}, '${role}')`;
+      const keySet: ArmResource[] = [
         {
           type: 'Microsoft.KeyVault/vaults',
           apiVersion: '2023-07-01',
@@ -680,6 +683,14 @@ function newResources(
             kty: str('keyType') ?? 'RSA',
             keySize: typeof s.keySize === 'number' ? s.keySize : 3072,
             keyOps: ['wrapKey', 'unwrapKey'],
+            // PHI-KV-004's own fix: rotate every 180 days, notify 30 days before the one-year expiry.
+            rotationPolicy: {
+              lifetimeActions: [
+                { trigger: { timeAfterCreate: 'P180D' }, action: { type: 'rotate' } },
+                { trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'notify' } },
+              ],
+              attributes: { expiryTime: 'P1Y' },
+            },
           },
           dependsOn: [`[resourceId('Microsoft.KeyVault/vaults', ${vaultExpression})]`],
         },
@@ -693,7 +704,7 @@ function newResources(
           type: 'Microsoft.Authorization/roleAssignments',
           apiVersion: '2022-04-01',
           scope: `[format('Microsoft.KeyVault/vaults/{0}', ${vaultExpression})]`,
-          name: `[guid(resourceId('Microsoft.KeyVault/vaults', ${vaultExpression}), ${identity.slice(1, -1)}, '${role}')]`,
+          name: `[${roleGuid}]`,
           properties: {
             roleDefinitionId: `[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '${role}')]`,
             principalId: `[reference(resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', ${identity.slice(1, -1)}), '2023-01-31').principalId]`,
@@ -705,6 +716,29 @@ function newResources(
           ],
         },
       ];
+      if (needsDiskEncryptionSet(subject.type)) {
+        const identityId = `[resourceId('Microsoft.ManagedIdentity/userAssignedIdentities', ${identity.slice(1, -1)})]`;
+        const keyId = `resourceId('Microsoft.KeyVault/vaults/keys', ${vaultExpression}, ${quote(str('keyName') ?? 'phiguard-cmk')})`;
+        keySet.push({
+          type: 'Microsoft.Compute/diskEncryptionSets',
+          apiVersion: '2023-10-02',
+          name: nameOf('des'),
+          location: subject.location,
+          identity: { type: 'UserAssigned', userAssignedIdentities: { [identityId]: {} } },
+          properties: diskEncryptionSetProperties(
+            {
+              keyUriWithVersion: `[reference(${keyId}, '2023-07-01').keyUriWithVersion]`,
+            } as KeyRefs,
+            `[resourceId('Microsoft.KeyVault/vaults', ${vaultExpression})]`,
+          ) as { [key: string]: Json },
+          // The set's identity must be able to unwrap the key before the set is created.
+          dependsOn: [
+            `[${keyId}]`,
+            `[extensionResourceId(resourceId('Microsoft.KeyVault/vaults', ${vaultExpression}), 'Microsoft.Authorization/roleAssignments', ${roleGuid})]`,
+          ],
+        });
+      }
+      return keySet;
     }
     case 'nsg-deny-rule':
       return [
@@ -807,6 +841,10 @@ function withoutKeys(object: { [key: string]: Json }, keys: string[]): ValueObje
 
 function createStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { kind: 'create' }>): void {
   const fingerprints = [fix.finding.fingerprint];
+  // Several findings on one subject (each disk of a VM) ask for the same new resources: they are written once.
+  const once = `${fix.resource.at?.file}:${fix.resource.id}:${step.resource}:${JSON.stringify(toPlain(step.settings ?? {}))}`;
+  if (session.created.has(once)) return;
+  session.created.add(once);
   const own = resourceNode(session, fix.resource);
   const root = own ? templateOf(own.node) : undefined;
   const resources = root ? child(root, 'resources') : undefined;
@@ -927,6 +965,9 @@ function wireKey(session: Session, fix: PlannedFix, created: ArmResource[]): voi
     keyUriWithVersion: `[${withVersion}]`,
     serverKeyName: `[format('{0}_{1}_{2}', ${vaultName}, ${quote(keyName)}, last(split(${withVersion}, '/')))]`,
   };
+  const encryptionSet = created.find((r) => r.type === 'Microsoft.Compute/diskEncryptionSets');
+  if (encryptionSet)
+    refs.diskEncryptionSetId = `[resourceId('Microsoft.Compute/diskEncryptionSets', ${String(encryptionSet.name).slice(1, -1)})]`;
   const wiring = keyWiring(fix.resource, refs, session.context?.resources ?? []);
   if (!wiring) {
     note(session, fix, 'manual', `point ${fix.resource.address} at the new key ${keyName} with identity ${identityId}`);
@@ -939,6 +980,7 @@ function wireKey(session: Session, fix: PlannedFix, created: ArmResource[]): voi
     needed.push(
       `[extensionResourceId(resourceId('Microsoft.KeyVault/vaults', ${vaultName}), 'Microsoft.Authorization/roleAssignments', ${roleName.slice(1, -1)})]`,
     );
+  if (encryptionSet) needed.splice(0, needed.length, String(refs.diskEncryptionSetId));
   for (const part of wiring) {
     const target = { ...fix, resource: part.resource };
     for (const { path, value } of part.sets)
@@ -977,7 +1019,7 @@ function ordered(steps: readonly FixStep[]): FixStep[] {
 export const armWriter: SourceWriter = {
   origins: ['arm'],
   write(fixes: PlannedFix[], readText: ReadText, context?: WriteContext): WriterResult {
-    const session: Session = { files: new Map(), readText, notes: [], context };
+    const session: Session = { files: new Map(), readText, notes: [], context, created: new Set() };
     for (const fix of fixes) {
       for (const step of ordered(fix.steps)) {
         switch (step.kind) {

@@ -1,6 +1,7 @@
 // How each consumer points at a customer-managed key, in the canonical ARM shape, shared by the ARM and Bicep writers
 // (the Terraform writer names provider arguments instead). The values that name the new resources (the identity's
 // id, the key's URI) are the writer's own expressions: ARM `[reference(...)]` strings, Bicep symbol references.
+import { isObject, lookupIn } from '../core/path.js';
 import type { Resource, Value, ValueObject } from '../core/types.js';
 
 /** What the new key set offers to the consumer, as expressions of the writer's language. */
@@ -16,6 +17,25 @@ export interface KeyRefs {
   keyUriWithVersion: Value;
   /** A SQL server key's name: `<vault>_<key>_<version>` (Microsoft.Sql/servers/keys naming rule). */
   serverKeyName: Value;
+  /** The disk encryption set the writer adds for disks and VMs (needsDiskEncryptionSet). */
+  diskEncryptionSetId?: Value;
+}
+
+/** Disks take a key through a disk encryption set, which the writer adds beside the key. */
+export function needsDiskEncryptionSet(type: string): boolean {
+  return DISK_CONSUMERS.has(type.toLowerCase());
+}
+
+/**
+ * The disk encryption set's own settings (Compute swagger DiskEncryptionSet): the key URL must carry a version even
+ * when the set follows the key's rotation.
+ */
+export function diskEncryptionSetProperties(refs: KeyRefs, vaultId: Value): ValueObject {
+  return {
+    activeKey: { keyUrl: refs.keyUriWithVersion, sourceVault: { id: vaultId } },
+    encryptionType: 'EncryptionAtRestWithCustomerKey',
+    rotationToLatestKeyVersionEnabled: true,
+  };
 }
 
 export interface KeyWiring {
@@ -28,6 +48,8 @@ export function canWireKey(type: string): boolean {
   return WIRED.has(type.toLowerCase());
 }
 
+const DISK_CONSUMERS = new Set(['microsoft.compute/disks', 'microsoft.compute/virtualmachines']);
+
 const WIRED = new Set([
   'microsoft.storage/storageaccounts',
   'microsoft.sql/servers',
@@ -35,6 +57,7 @@ const WIRED = new Set([
   'microsoft.recoveryservices/vaults',
   'microsoft.dataprotection/backupvaults',
   'microsoft.healthcareapis/workspaces/fhirservices',
+  ...DISK_CONSUMERS,
 ]);
 
 /**
@@ -150,7 +173,44 @@ export function keyWiring(resource: Resource, refs: KeyRefs, related: readonly R
           ],
         },
       ];
+    case 'microsoft.compute/disks': {
+      if (refs.diskEncryptionSetId === undefined) return undefined;
+      return [
+        {
+          resource,
+          sets: [
+            { path: 'properties.encryption.type', value: 'EncryptionAtRestWithCustomerKey' },
+            { path: 'properties.encryption.diskEncryptionSetId', value: refs.diskEncryptionSetId },
+          ],
+        },
+      ];
+    }
+    case 'microsoft.compute/virtualmachines': {
+      if (refs.diskEncryptionSetId === undefined) return undefined;
+      // Disks the VM model creates (its OS disk, its data disks): each names the set.
+      const set = { id: refs.diskEncryptionSetId };
+      const storage = lookupIn(resource as unknown as Value, 'properties.storageProfile');
+      const profile = storage.kind === 'present' && isObject(storage.value) ? storage.value : {};
+      const sets: { path: string; value: Value }[] = [];
+      if (isObject(getKey(profile, 'osDisk')))
+        sets.push({ path: 'properties.storageProfile.osDisk.managedDisk.diskEncryptionSet', value: set });
+      const data = getKey(profile, 'dataDisks');
+      if (Array.isArray(data))
+        data.forEach((disk, index) => {
+          if (isObject(disk))
+            sets.push({
+              path: `properties.storageProfile.dataDisks.${index}.managedDisk.diskEncryptionSet`,
+              value: set,
+            });
+        });
+      return sets.length > 0 ? [{ resource, sets }] : undefined;
+    }
     default:
       return undefined;
   }
+}
+
+function getKey(object: ValueObject, key: string): Value | undefined {
+  const found = Object.keys(object).find((k) => k.toLowerCase() === key.toLowerCase());
+  return found === undefined ? undefined : object[found];
 }
