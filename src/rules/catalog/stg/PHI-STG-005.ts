@@ -61,7 +61,14 @@ function firewall(account: Resource, read: RuleContext['read']): Firewall {
     for (let index = 0; index < rules.value.length; index++) {
       const rule = read(account, `properties.networkAcls.${list}.${index}.value`);
       if (rule.state === 'unknown') {
-        pendingRule ??= { kind: 'unknown', path: rule.path, expression: rule.expression, at: rule.at };
+        // A person has to look this address up: say which one and what to check about it.
+        pendingRule ??= {
+          kind: 'unknown',
+          path: rule.path,
+          expression: rule.expression,
+          at: rule.at,
+          message: `Needs review: networkAcls.${list}[${index}] allows ${rule.expression}, which is only known at deploy time: confirm it resolves to a single address or narrow range your organisation controls (not 0.0.0.0/0 or a shared egress range), then record the decision as a waiver`,
+        };
       } else if (isWholeInternet(rule.value)) {
         return {
           kind: 'open',
