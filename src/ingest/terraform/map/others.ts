@@ -79,6 +79,21 @@ const roleAssignment: Mapping = {
   },
 };
 
+/** azurerm_management_lock: a lock at the scope it names (a resource, group or subscription id). */
+const managementLock: Mapping = {
+  type: 'Microsoft.Authorization/locks',
+  id: (values) => {
+    const scope = segment(values.scope);
+    const name = segment(values.name);
+    return scope && name ? `${scope}/providers/Microsoft.Authorization/locks/${name}` : undefined;
+  },
+  scope: (values) => segment(values.scope),
+  map(tf, out) {
+    out.put('properties.level', tf.get('lock_level'));
+    out.put('properties.notes', tf.get('notes'));
+  },
+};
+
 const roleDefinition: Mapping = {
   type: 'Microsoft.Authorization/roleDefinitions',
   id: (values) => {
@@ -1350,6 +1365,7 @@ export const OTHER_MAPPINGS: Record<string, TypeMapping> = {
   // IAM
   azurerm_role_assignment: roleAssignment,
   azurerm_role_definition: roleDefinition,
+  azurerm_management_lock: managementLock,
   azuread_application: application,
   azuread_application_registration: application,
   azuread_service_principal: servicePrincipal,
