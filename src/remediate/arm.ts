@@ -411,7 +411,63 @@ function deleteResource(session: Session, fix: PlannedFix): void {
     );
     return;
   }
-  removeValue(own.file, own.node, [fix.finding.fingerprint]);
+  // The dependents first: their nodes belong to the tree as it is before the deletion.
+  dropDependents(session, fix, own.file, own.node);
+  const current = resourceNode(session, fix.resource);
+  if (current) removeValue(current.file, current.node, [fix.finding.fingerprint]);
+}
+
+/** An expression compared as ARM reads it: case and spaces do not matter. */
+function normalized(text: string): string {
+  return text.replace(/\s+/g, '').toLowerCase();
+}
+
+/**
+ * Removes the `dependsOn` entries of the template's other resources that name a deleted resource (by symbolic name,
+ * by its resourceId(), or by its plain name): ARM rejects a dependency on a resource the template no longer
+ * declares. An entry that only looks like one (same type and leaf name, written another way) is left, with a note.
+ */
+function dropDependents(session: Session, fix: PlannedFix, file: JsonFile, deleted: Node): void {
+  const template = templateOf(deleted);
+  const resources = template ? child(template, 'resources') : undefined;
+  if (!resources) return;
+  const subject = subjectOf(file, deleted, fix.resource);
+  const rawName = child(deleted, 'name')?.value;
+  const exact = new Set(
+    [subject.dependency, `[${subject.id}]`, typeof rawName === 'string' && !/^\[(?!\[)/.test(rawName) ? rawName : '']
+      .filter(Boolean)
+      .map(normalized),
+  );
+  if (typeof rawName === 'string' && exact.has(normalized(rawName)))
+    exact.add(normalized(`${subject.type}/${rawName}`));
+  const leaf = normalized(subject.segments?.[subject.segments.length - 1] ?? subject.name);
+  const type = normalized(`'${subject.type}'`);
+  const end = deleted.offset + deleted.length;
+  const visit = (node: Node) => {
+    if (node.offset >= deleted.offset && node.offset < end) return;
+    const dependsOn = child(node, 'dependsOn');
+    for (const entry of dependsOn?.type === 'array' ? (dependsOn.children ?? []) : []) {
+      if (typeof entry.value !== 'string') continue;
+      const text = normalized(entry.value);
+      if (exact.has(text)) removeValue(file, entry, [fix.finding.fingerprint]);
+      else if (text.includes(type) && text.includes(leaf))
+        note(
+          session,
+          fix,
+          'manual',
+          `dependsOn entry ${entry.value} may name the deleted ${fix.resource.address}: remove it if it does`,
+          { file: file.file, line: file.lineOf(entry.offset) + 1, column: 1 },
+        );
+    }
+    const nestedResources = child(node, 'resources');
+    for (const inner of nestedResources?.children ?? []) visit(memberValue(inner));
+  };
+  for (const member of resources.children ?? []) visit(memberValue(member));
+}
+
+/** An array element, or the value of an object member (languageVersion 2.0 symbolic resources). */
+function memberValue(node: Node): Node {
+  return node.type === 'property' ? (node.children?.[1] ?? node) : node;
 }
 
 // ---- new resources -------------------------------------------------------------------------------------------
