@@ -693,6 +693,14 @@ function customerManagedKey(
         kty: typeof settings.keyType === 'string' ? settings.keyType : 'RSA',
         keySize: typeof settings.keySize === 'number' ? settings.keySize : 3072,
         keyOps: ['wrapKey', 'unwrapKey'],
+        // PHI-KV-004's own fix: rotate every 180 days, notify 30 days before the one-year expiry.
+        rotationPolicy: {
+          lifetimeActions: [
+            { trigger: { timeAfterCreate: 'P180D' }, action: { type: 'rotate' } },
+            { trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'notify' } },
+          ],
+          attributes: { expiryTime: 'P1Y' },
+        },
       },
     }),
     resourceText(identity, KEY_API.identities, { name: ref(`'\${${symbol}.name}-cmk-identity'`), location }),

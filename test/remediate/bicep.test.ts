@@ -73,6 +73,7 @@ async function fix(dir: string, ruleId: string, steps: FixStep[] | 'rule' = 'rul
         : steps,
   }));
   const result = bicepWriter.write(fixes, (file) => readFileSync(file, 'utf8'), { resources: before.resources });
+  for (const created of result.newFiles) writeFileSync(created.file, created.text);
   const originals = new Map<string, string>();
   for (const file of new Set(result.edits.map((e) => e.file))) {
     const text = readFileSync(file, 'utf8');
@@ -297,5 +298,124 @@ describe('bicep writer: new resources', () => {
     const setting = after.resources.find((r) => r.type === 'Microsoft.Insights/diagnosticSettings');
     assert.ok(setting, 'the rescan sees the diagnostic setting');
     assert.match(setting.scope ?? '', /storageAccounts\/phidocs\/blobServices\/default$/i);
+  });
+});
+
+describe('bicep writer: customer-managed keys, subscription scope, loops', () => {
+  it('creates a key set and wires the account to it, overriding a parameter passed value with a note', async () => {
+    const dir = folder({
+      'main.bicep': ACCOUNT(
+        "  identity: identity\n  properties: {\n    encryption: {\n      keySource: 'Microsoft.Storage'\n      services: {\n        blob: {\n          enabled: true\n        }\n      }\n    }\n  }\n",
+        "param identity object = { type: 'SystemAssigned' }\n\n",
+      ),
+    });
+    const { result, originals } = await fix(dir, 'PHI-STG-007');
+    assertOnlyEdited(result, originals);
+    const text = readFileSync(join(dir, 'main.bicep'), 'utf8');
+    assert.match(
+      text,
+      /resource phiguardsaCmkVault 'Microsoft\.KeyVault\/vaults@[^']+' = \{\n {2}name: 'kvcmk\$\{uniqueString\(sa\.id\)\}'/,
+    );
+    assert.match(text, /enablePurgeProtection: true/);
+    assert.match(
+      text,
+      /keyvaultproperties: \{\n\s+keyname: phiguardsaCmkKey\.name\n\s+keyvaulturi: phiguardsaCmkVault\.properties\.vaultUri/,
+    );
+    assert.match(text, /type: 'SystemAssigned,UserAssigned'/);
+    assert.match(text, /blob: \{\n\s+enabled: true/, 'the services already configured are kept');
+    assert.ok(result.notes.some((n) => n.kind === 'shared-value' && /parameter default/.test(n.message)));
+    assert.deepEqual(await rescan(dir, 'PHI-STG-007', 'sa'), ['pass']);
+    const keys = await scan(dir, 'PHI-KV-004');
+    const key = keys.resources.find((r) => r.type === 'Microsoft.KeyVault/vaults/keys');
+    assert.ok(key, 'the rescan sees the key');
+    assert.deepEqual(
+      keys.subjects
+        .filter((s) => s.resource.id === key.id && s.finding.status !== 'pass')
+        .map((s) => s.finding.message),
+      [],
+      'the new key already rotates (PHI-KV-004)',
+    );
+  });
+
+  it('writes one key set for a module declaration that serves several instances', async () => {
+    const module = ACCOUNT("  properties: {\n    minimumTlsVersion: 'TLS1_2'\n  }\n", 'param name string\n\n').replace(
+      "name: 'phidocs'",
+      'name: name',
+    );
+    const main =
+      "module a 'account.bicep' = {\n  name: 'a'\n  params: { name: 'stphia' }\n}\n\nmodule b 'account.bicep' = {\n  name: 'b'\n  params: { name: 'stphib' }\n}\n";
+    const dir = folder({ 'account.bicep': module, 'main.bicep': main });
+    await fix(dir, 'PHI-STG-007');
+    const text = readFileSync(join(dir, 'account.bicep'), 'utf8');
+    assert.equal(text.match(/resource phiguardsaCmkVault /g)?.length, 1, text);
+    const after = await scan(dir, 'PHI-STG-007');
+    assert.deepEqual(
+      after.subjects.filter((s) => s.finding.status === 'fail').map((s) => s.finding.resource.name),
+      [],
+    );
+    const vaults = after.resources.filter((r) => r.type === 'Microsoft.KeyVault/vaults').map((r) => r.name);
+    assert.equal(new Set(vaults).size, 2, `one vault per instance: ${vaults.join(', ')}`);
+  });
+
+  it('writes a Defender plan into phiguard-remediation.subscription.bicep, which the rescan sees at the subscription', async () => {
+    const dir = folder({ 'main.bicep': ACCOUNT("  properties: {\n    minimumTlsVersion: 'TLS1_0'\n  }\n") });
+    const { result } = await fix(dir, 'PHI-STG-004', [
+      {
+        kind: 'create',
+        resource: 'defender-plan',
+        settings: { pricingName: 'StorageAccounts', subPlan: 'DefenderForStorageV2' },
+      },
+    ]);
+    assert.deepEqual(
+      result.newFiles.map((f) => f.file),
+      [join(dir, 'phiguard-remediation.subscription.bicep')],
+    );
+    const text = readFileSync(join(dir, 'phiguard-remediation.subscription.bicep'), 'utf8');
+    assert.match(
+      text,
+      /^\/\/ Added by phiguard fix[^\n]*\n\/\/ az deployment sub create [^\n]*\ntargetScope = 'subscription'\n/,
+    );
+    assert.ok(result.notes.some((n) => /az deployment sub create/.test(n.message)));
+    const after = await scan(dir, 'PHI-STG-004');
+    const plan = after.resources.find((r) => r.type === 'Microsoft.Security/pricings');
+    assert.ok(plan, 'the rescan sees the plan');
+    assert.match(plan.id, /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Security\/pricings\/StorageAccounts$/);
+    assert.equal(JSON.stringify(plan.properties), '{"pricingTier":"Standard","subPlan":"DefenderForStorageV2"}');
+  });
+
+  it('deletes one instance of a loop by removing its element from the loop input', async () => {
+    const text = `param rules array = [
+  { name: 'azure', start: '0.0.0.0', end: '0.0.0.0' }
+  { name: 'hq', start: '203.0.113.1', end: '203.0.113.1' }
+]
+
+resource sql 'Microsoft.Sql/servers@2023-05-01-preview' = {
+  name: 'phi-sql'
+  location: 'eastus'
+}
+
+resource fw 'Microsoft.Sql/servers/firewallRules@2023-05-01-preview' = [
+  for rule in rules: {
+    parent: sql
+    name: rule.name
+    properties: {
+      startIpAddress: rule.start
+      endIpAddress: rule.end
+    }
+  }
+]
+`;
+    const dir = folder({ 'main.bicep': text });
+    const { result, originals } = await fix(dir, 'PHI-NET-005');
+    assertOnlyEdited(result, originals);
+    assert.equal(
+      readFileSync(join(dir, 'main.bicep'), 'utf8'),
+      text.replace("  { name: 'azure', start: '0.0.0.0', end: '0.0.0.0' }\n", ''),
+    );
+    const after = await scan(dir, 'PHI-NET-005');
+    assert.deepEqual(
+      after.subjects.filter((s) => s.finding.status === 'fail'),
+      [],
+    );
   });
 });
