@@ -1,7 +1,7 @@
 // Pure helpers that name what the store tracks: subjects, scopes, the rule catalog's version and a resource's
 // configuration as evidence.
 import { hash } from 'node:crypto';
-import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { relative, resolve, sep } from 'node:path';
 import { type Resource, Unresolved, type Value } from '../core/types.js';
 
 /**
@@ -74,10 +74,4 @@ export function resourceConfig(resource: Resource): Record<string, unknown> {
   const config: Record<string, unknown> = { id: resource.id, type: resource.type, name: resource.name };
   for (const key of CONFIG_KEYS) if (resource[key] !== undefined) config[key] = plain(resource[key]);
   return config;
-}
-
-/** True when `path` is absolute or climbs out of `base` (then it is kept as given). */
-export function outside(base: string, path: string): boolean {
-  const rel = relative(base, resolve(path));
-  return rel.startsWith('..') || isAbsolute(rel);
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { after, afterEach, before, describe, it } from 'node:test';
+import { afterEach, describe, it } from 'node:test';
 import type { Finding, Resource } from '../../src/core/types.js';
 import { entryHash, GENESIS_HASH } from '../../src/evidence/ledger.js';
 import { StoreUnavailableError } from '../../src/store/errors.js';
@@ -34,7 +34,6 @@ for (const makeHarness of HARNESSES) {
   describe(`store on ${dialect}`, () => {
     let harness: Harness;
     let store: Store;
-    before(() => {});
     afterEach(async () => {
       await store?.close();
       await harness?.cleanup();
@@ -407,7 +406,6 @@ for (const makeHarness of HARNESSES) {
 }
 
 describe('opening a store', () => {
-  after(() => {});
   it('names a bad URL (exit 2) and an unreachable server (exit 3) in one line', async () => {
     await assert.rejects(openStore('mysql://db.example/x'), (error: Error) => {
       assert.equal(error.name, 'ConfigError');
