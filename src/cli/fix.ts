@@ -10,6 +10,7 @@ import {
   fixExitCode,
   planFix,
   planResults,
+  previewFix,
   verifyFix,
   writeFiles,
 } from '../remediate/fix.js';
@@ -140,7 +141,8 @@ export async function fixCommand(paths: string[], flags: FixFlags, version: stri
   }
 
   if (!flags.apply && !flags.interactive) {
-    const results = planResults(plan);
+    // The preview rescans a changed copy, so the dry run says what --apply would report.
+    const results = (await previewFix(plan, options)) ?? planResults(plan);
     if (format === 'json')
       await emit(`${JSON.stringify(report(version, 'dry-run', plan.changes, results), null, 2)}\n`);
     else await emit(renderText(plan.changes, results, true));

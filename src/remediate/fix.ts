@@ -1,9 +1,10 @@
 // The `phiguard fix` pipeline: scan, pick the failing findings asked for, ask each rule for its FixSteps, let the
 // writer of the resource's language turn them into text edits at the value's origin, merge those per file, and after
 // the files are written prove each fix by scanning again. A finding is "fixed" only when the rescan says so.
-import { readFileSync } from 'node:fs';
-import { rename, rm, stat, writeFile } from 'node:fs/promises';
-import { basename, dirname, join, relative } from 'node:path';
+import { cpSync, readFileSync } from 'node:fs';
+import { mkdtemp, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
@@ -82,12 +83,12 @@ export interface FixResult {
 const BOM = '\uFEFF';
 
 /** The resource behind a finding across the rescan: ARM addresses are positions, which a deletion shifts. */
-function resourceKey(resource: Resource): string {
-  return `${resource.address}|${resource.id}|${resource.file ?? resource.at?.file ?? ''}`;
+function resourceKey(resource: Resource, back: (file: string) => string = (file) => file): string {
+  return `${resource.address}|${resource.id}|${back(resource.file ?? resource.at?.file ?? '')}`;
 }
 
-function subjectKey(ruleId: string, resource: Resource): string {
-  return `${ruleId}|${resourceKey(resource)}`;
+function subjectKey(ruleId: string, resource: Resource, back?: (file: string) => string): string {
+  return `${ruleId}|${resourceKey(resource, back)}`;
 }
 
 function scanInputs(options: FixOptions, rules: readonly Rule[]) {
@@ -449,6 +450,8 @@ export async function verifyFix(
   plan: FixPlan,
   options: FixOptions,
   declined: ReadonlySet<string> = new Set(),
+  /** Maps a file of the scanned copy back to the source it copies (previewFix). */
+  back: (file: string) => string = (file) => file,
 ): Promise<{ results: FixResult[]; stats: ScanStats }> {
   const ids = new Set(plan.selected.map((s) => s.finding.ruleId));
   const rules = selectRules(options).filter((rule) => ids.has(rule.id));
@@ -459,8 +462,8 @@ export async function verifyFix(
     includePassed: true,
     onFinding: () => {},
     onSubject(finding, resource) {
-      const key = subjectKey(finding.ruleId, resource);
-      present.add(resourceKey(resource));
+      const key = subjectKey(finding.ruleId, resource, back);
+      present.add(resourceKey(resource, back));
       const list = seen.get(key) ?? [];
       list.push(finding);
       seen.set(key, list);
@@ -469,7 +472,7 @@ export async function verifyFix(
   const broken = new Map<string, string>();
   for (const d of stats.diagnostics) {
     if (d.kind === 'parse-error' || d.kind === 'read-error')
-      broken.set(d.file, `${d.message}${d.line ? ` (line ${d.line})` : ''}`);
+      broken.set(back(d.file), `${d.message}${d.line ? ` (line ${d.line})` : ''}`);
   }
   const declinedFingerprints = new Set(plan.changes.filter((c) => declined.has(c.file)).flatMap((c) => c.fingerprints));
   const results = plan.selected.map((entry): FixResult => {
@@ -528,6 +531,59 @@ export async function verifyFix(
     }
     if (manual.length > 0) return result(entry, 'manual', manual.join('; '));
     return result(entry, 'failing', 'not verified: the rescan no longer evaluates this rule on the resource');
+  }
+}
+
+// Directories a preview does not copy: they hold no sources phiguard scans, and can be large.
+const NOT_COPIED = new Set(['.git', 'node_modules', '.terraform']);
+
+/**
+ * A dry run's prediction: the changes are written to a temporary copy of the scanned paths, which is rescanned, so
+ * each finding says what `--apply` would report. A finding the copy shows passing stays `planned` (nothing was
+ * written); the others get the verdict the rescan of the copy gives. Undefined when a change lies outside the
+ * scanned paths (a parameter file given elsewhere): then only the plan can be shown.
+ */
+export async function previewFix(plan: FixPlan, options: FixOptions): Promise<FixResult[] | undefined> {
+  if (plan.changes.length === 0) return planResults(plan);
+  const cwd = options.cwd ?? process.cwd();
+  const roots = options.paths.map((path) => resolve(cwd, path));
+  const rootIndex = (file: string) => roots.findIndex((root) => file === root || file.startsWith(`${root}${sep}`));
+  if (plan.changes.some((change) => rootIndex(change.file) < 0)) return undefined;
+  const temp = await mkdtemp(join(tmpdir(), 'phiguard-preview-'));
+  try {
+    const copies = roots.map((root, index) => join(temp, String(index), basename(root)));
+    roots.forEach((root, index) =>
+      cpSync(root, copies[index], { recursive: true, filter: (source) => !NOT_COPIED.has(basename(source)) }),
+    );
+    const there = (file: string) => {
+      const index = rootIndex(file);
+      return index < 0 ? file : copies[index] + file.slice(roots[index].length);
+    };
+    const back = (file: string) => {
+      const index = copies.findIndex((copy) => file === copy || file.startsWith(`${copy}${sep}`));
+      return index < 0 ? file : roots[index] + file.slice(copies[index].length);
+    };
+    await writeFiles(plan.changes.map((change) => ({ ...change, file: there(change.file) })));
+    const copied: FixOptions = {
+      ...options,
+      paths: copies,
+      parametersFile: options.parametersFile && there(resolve(cwd, options.parametersFile)),
+      varFiles: options.varFiles?.map((file) => there(resolve(cwd, file))),
+    };
+    const { results } = await verifyFix(plan, copied, new Set(), back);
+    return results.map((r) =>
+      r.verdict === 'fixed'
+        ? {
+            ...r,
+            verdict: 'planned',
+            message: `${r.message} in a rescan of the changed copy`,
+          }
+        : r.verdict === 'failing'
+          ? { ...r, message: `after this change: ${r.message.split(temp).join('<preview>')}` }
+          : r,
+    );
+  } finally {
+    await rm(temp, { recursive: true, force: true });
   }
 }
 

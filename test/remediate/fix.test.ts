@@ -77,7 +77,10 @@ describe('phiguard fix', () => {
       assert.equal(code, 1);
       assert.match(out, /- {4}"tls": \{ "type": "string", "defaultValue": "TLS1_0" \}/);
       assert.match(out, /\+ {4}"tls": \{ "type": "string", "defaultValue": "TLS1_2" \}/);
-      assert.match(out, /would fix\s+PHI-STG-004/);
+      assert.match(
+        out,
+        /would fix\s+PHI-STG-004 acct1 .*: properties\.minimumTlsVersion now passes in a rescan of the changed copy/,
+      );
       assert.equal(readFileSync(join(dir, 'main.json'), 'utf8'), TEMPLATE);
     } finally {
       rmSync(dir, { recursive: true, force: true });
