@@ -548,7 +548,10 @@ function create(
   session.createdFor.add(once);
   for (const change of subjectSets) {
     const block = subjectBlock(session, resource);
-    if (block.body.blocks.some((b) => b.type === change.path)) {
+    const existing = block.body.blocks.find((b) => b.type === change.path);
+    if (existing && change.path === 'identity' && addIdentity(session, fix, file, existing.body, change.value))
+      continue;
+    if (existing) {
       session.note(
         fix,
         'manual',
@@ -564,6 +567,32 @@ function create(
     const lines = `${indent}${change.path} {\n${attributeLines(Object.entries(inner), indent + unit, unit)}${indent}}\n`;
     insertLines(session, fix, file, block.body, lines, 'block');
   }
+}
+
+/**
+ * Adds the new user-assigned identity to an existing `identity { type = "SystemAssigned" }` block (type becomes
+ * "SystemAssigned, UserAssigned"). False when the block is not that simple literal form (a person merges it).
+ */
+function addIdentity(session: Session, fix: PlannedFix, file: string, body: Body, value: Value): boolean {
+  const type = body.attributes.find((a) => a.name === 'type');
+  if (!type || body.attributes.some((a) => a.name === 'identity_ids') || body.blocks.length > 0) return false;
+  const literal =
+    type.expr.kind === 'literal'
+      ? type.expr.value
+      : type.expr.kind === 'template' && type.expr.parts.every((p) => typeof p === 'string')
+        ? (type.expr.parts as string[]).join('')
+        : undefined;
+  if (typeof literal !== 'string' || !/^\s*SystemAssigned\s*$/i.test(literal)) return false;
+  const ids = (value as Record<string, Value>).identity_ids;
+  const text = session.buffer(file).text;
+  const unit = indentUnit(text);
+  const indent = indentAt(text, type.start);
+  // The later edit first: both offsets are in the text as it is now.
+  const lineEnd = text.indexOf('\n', type.expr.end);
+  const at = lineEnd < 0 ? text.length : lineEnd + 1;
+  session.edit(file, at, at, attributeLines([['identity_ids', ids]], indent, unit), fix.finding.fingerprint);
+  session.edit(file, type.expr.start, type.expr.end, '"SystemAssigned, UserAssigned"', fix.finding.fingerprint);
+  return true;
 }
 
 function headerOf(block: string): string {

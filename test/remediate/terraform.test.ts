@@ -560,3 +560,35 @@ describe('terraform writer: reverse attribute mapping', () => {
     });
   });
 });
+
+describe('terraform writer: customer-managed keys', () => {
+  it('wires a Recovery Services vault to a new key: encryption block and the identity added to its own', async () => {
+    const vault = `resource "azurerm_recovery_services_vault" "phi" {
+  name                = "rsv-phi"
+  location            = "eastus"
+  resource_group_name = "rg-phi"
+  sku                 = "Standard"
+
+  identity {
+    type = "SystemAssigned"
+  }
+}
+`;
+    const dir = module({ 'main.tf': vault });
+    const { result, originals } = await fixModule(dir, 'PHI-BAK-007');
+    assertOnlyEdited(result, originals);
+    const main = readFileSync(join(dir, 'main.tf'), 'utf8');
+    assert.match(
+      main,
+      /type = "SystemAssigned, UserAssigned"\n\s+identity_ids = \[azurerm_user_assigned_identity\.phiguard_phi\.id\]/,
+    );
+    assert.match(main, /encryption \{\n\s+key_id\s+= azurerm_key_vault_key\.phiguard_phi\.id/);
+    const created = readFileSync(join(dir, 'phiguard-remediation.tf'), 'utf8');
+    assert.match(created, /resource "azurerm_key_vault_key" "phiguard_phi" \{[^]*rotation_policy \{/);
+    assert.deepEqual(
+      result.notes.filter((n) => n.kind === 'manual'),
+      [],
+    );
+    assert.deepEqual(statusOf(await rescan(dir, 'PHI-BAK-007'), 'azurerm_recovery_services_vault.phi'), ['pass']);
+  });
+});

@@ -285,6 +285,21 @@ export function createResources(step: CreateStep, subject: Subject, inputs: Map<
         );
         subjectSets = [{ path: 'identity', value: { type: 'UserAssigned', identity_ids: [ref(`${identity}.id`)] } }];
         notes.push(`set primary_user_assigned_identity_id = ${identity}.id on ${subject.address}`);
+      } else if (subject.tfType === 'azurerm_recovery_services_vault') {
+        // azurerm_recovery_services_vault encryption { }: infrastructure_encryption_enabled is required there; false
+        // keeps the vault as it is (infrastructure encryption is chosen at creation only).
+        subjectSets = [
+          { path: 'identity', value: { type: 'UserAssigned', identity_ids: [ref(`${identity}.id`)] } },
+          {
+            path: 'encryption',
+            value: {
+              key_id: ref(`azurerm_key_vault_key.${name}.id`),
+              infrastructure_encryption_enabled: false,
+              user_assigned_identity_id: ref(`${identity}.id`),
+              use_system_assigned_identity: false,
+            },
+          },
+        ];
       } else {
         notes.push(
           `wire the key azurerm_key_vault_key.${name} and identity ${identity} to ${subject.address} (${consumer || subject.tfType}): its customer-managed key argument`,
