@@ -67,7 +67,7 @@ function firewall(account: Resource, read: RuleContext['read']): Firewall {
           path: rule.path,
           expression: rule.expression,
           at: rule.at,
-          message: `Needs review: networkAcls.${list}[${index}] allows ${rule.expression}, which is only known at deploy time: confirm it resolves to a single address or narrow range your organisation controls (not 0.0.0.0/0 or a shared egress range), then record the decision as a waiver`,
+          message: `networkAcls.${list}[${index}] allows ${rule.expression}, which is only known at deploy time: confirm it resolves to a single address or narrow range your organisation controls (not 0.0.0.0/0 or a shared egress range), then record the decision as a waiver`,
         };
       } else if (isWholeInternet(rule.value)) {
         return {
