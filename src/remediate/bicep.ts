@@ -127,7 +127,10 @@ export const bicepWriter: SourceWriter = {
     const newFiles: WriterResult['newFiles'] = [];
     for (const [file, pending] of session.subscription) {
       const existing = session.tryRead(file);
-      const blocks = [...pending.blocks.values()].filter((block) => !existing?.includes(block.split(' = ')[0]));
+      const blocks = [...pending.blocks.entries()]
+        .sort(([a], [b]) => Number(!a.startsWith('param:')) - Number(!b.startsWith('param:')))
+        .map(([, block]) => block)
+        .filter((block) => !existing?.includes(declarationOf(block)));
       if (blocks.length === 0) continue;
       if (existing === undefined) {
         const header =
@@ -503,6 +506,10 @@ function create(session: Session, fix: PlannedFix, step: Extract<FixStep, { kind
     }
     case 'diagnostic-setting': {
       const sub = text('target');
+      if (sub === 'subscription') {
+        subscriptionSetting(session, fix, file, step);
+        return;
+      }
       const logs = Array.isArray(settings.logs) ? settings.logs.filter(isObject) : [];
       const body: ValueObject = {
         name: text('name') ?? 'phiguard-audit',
@@ -803,17 +810,12 @@ function plainCopy(value: ValueObject): ValueObject {
  */
 function subscriptionPlan(session: Session, fix: PlannedFix, file: string, settings: ValueObject): void {
   const name = typeof settings.pricingName === 'string' ? settings.pricingName : 'StorageAccounts';
-  const target = join(dirname(file), SUBSCRIPTION_FILE);
-  let pending = session.subscription.get(target);
-  if (!pending) {
-    pending = { blocks: new Map(), fingerprints: new Set() };
-    session.subscription.set(target, pending);
-  }
+  const { pending } = subscriptionFile(session, file);
   pending.fingerprints.add(fix.finding.fingerprint);
-  if (pending.blocks.has(name)) return;
+  if (pending.blocks.has(`pricing:${name}`)) return;
   const { pricingName: _name, ...properties } = settings;
   pending.blocks.set(
-    name,
+    `pricing:${name}`,
     resourceText(`phiguardDefender${name.replace(/[^A-Za-z0-9]/g, '')}`, 'Microsoft.Security/pricings@2024-01-01', {
       name,
       properties: { pricingTier: 'Standard', ...properties },
@@ -828,6 +830,64 @@ function subscriptionPlan(session: Session, fix: PlannedFix, file: string, setti
 }
 
 export const SUBSCRIPTION_FILE = 'phiguard-remediation.subscription.bicep';
+
+/** `resource x 'type@version'` or `param x string`: what a file already holding the block would contain. */
+function declarationOf(block: string): string {
+  const line = block.split('\n').find((l) => /^(resource|param) /.test(l)) ?? block;
+  return line.split(' = ')[0];
+}
+
+function subscriptionFile(session: Session, file: string) {
+  const target = join(dirname(file), SUBSCRIPTION_FILE);
+  let pending = session.subscription.get(target);
+  if (!pending) {
+    pending = { blocks: new Map(), fingerprints: new Set() };
+    session.subscription.set(target, pending);
+  }
+  return { target, pending };
+}
+
+/**
+ * The subscription's activity-log diagnostic setting, in the subscription-scope file (a resource-group file cannot
+ * hold it). Its workspace, when .phiguard.yaml names none, is a phiguard_input_ parameter of that file.
+ */
+function subscriptionSetting(
+  session: Session,
+  fix: PlannedFix,
+  file: string,
+  step: Extract<FixStep, { kind: 'create' }>,
+): void {
+  const { target, pending } = subscriptionFile(session, file);
+  pending.fingerprints.add(fix.finding.fingerprint);
+  const settings = step.settings ?? {};
+  const name = typeof settings.name === 'string' ? settings.name : 'phiguard-activity-log';
+  const input = step.inputs?.find((i) => /workspace/i.test(i.name));
+  const parameter = input ? `${INPUT_PREFIX}${input.name}` : undefined;
+  if (input && parameter) {
+    pending.blocks.set(
+      `param:${parameter}`,
+      `@description(${bicepValue(input.why, '', '  ')})\nparam ${parameter} string\n`,
+    );
+    session.note(fix, 'needs-input', `${parameter} in ${target}: ${input.why}`, fix.resource.at);
+  }
+  const logs = Array.isArray(settings.logs) ? settings.logs.filter(isObject) : [];
+  pending.blocks.set(
+    `setting:${name}`,
+    resourceText(`phiguard${name.replace(/[^A-Za-z0-9]/g, '')}`, API.diagnostics, {
+      name,
+      properties: {
+        workspaceId: typeof settings.workspaceId === 'string' ? settings.workspaceId : ref(parameter ?? 'null'),
+        logs: logs.map((log) => ({ ...log, enabled: true })),
+      },
+    }),
+  );
+  session.note(
+    fix,
+    'manual',
+    `deploy ${SUBSCRIPTION_FILE} at subscription scope: az deployment sub create --location <region> --template-file ${SUBSCRIPTION_FILE}`,
+    fix.resource.at,
+  );
+}
 
 function resourceType(decl: ResourceDecl): string {
   return decl.type.split('@')[0];

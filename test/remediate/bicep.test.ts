@@ -383,6 +383,32 @@ describe('bicep writer: customer-managed keys, subscription scope, loops', () =>
     assert.equal(JSON.stringify(plan.properties), '{"pricingTier":"Standard","subPlan":"DefenderForStorageV2"}');
   });
 
+  it('writes the activity-log setting into the subscription file with its workspace input', async () => {
+    const dir = folder({ 'main.bicep': ACCOUNT("  properties: {\n    minimumTlsVersion: 'TLS1_0'\n  }\n") });
+    const { result } = await fix(dir, 'PHI-STG-004', [
+      {
+        kind: 'create',
+        resource: 'diagnostic-setting',
+        settings: { name: 'activity-to-law', target: 'subscription', logs: [{ category: 'Administrative' }] },
+        inputs: [{ name: 'workspaceId', why: 'the audit workspace' }],
+      },
+    ]);
+    assert.equal(readFileSync(join(dir, 'main.bicep'), 'utf8').includes('activity-to-law'), false);
+    const text = readFileSync(join(dir, 'phiguard-remediation.subscription.bicep'), 'utf8');
+    assert.match(
+      text,
+      /targetScope = 'subscription'\n\n@description\('the audit workspace'\)\nparam phiguard_input_workspaceId string\n/,
+    );
+    assert.ok(result.notes.some((n) => n.kind === 'needs-input' && n.message.startsWith('phiguard_input_workspaceId')));
+    const after = await scan(dir, 'PHI-STG-004');
+    const setting = after.resources.find((r) => r.type === 'Microsoft.Insights/diagnosticSettings');
+    assert.ok(setting, 'the rescan sees the setting');
+    assert.match(
+      setting.id,
+      /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Insights\/diagnosticSettings\/activity-to-law$/,
+    );
+  });
+
   it('deletes one instance of a loop by removing its element from the loop input', async () => {
     const text = `param rules array = [
   { name: 'azure', start: '0.0.0.0', end: '0.0.0.0' }

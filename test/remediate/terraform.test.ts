@@ -591,4 +591,28 @@ describe('terraform writer: customer-managed keys', () => {
     );
     assert.deepEqual(statusOf(await rescan(dir, 'PHI-BAK-007'), 'azurerm_recovery_services_vault.phi'), ['pass']);
   });
+
+  it('targets the subscription itself for the activity-log setting', async () => {
+    const dir = module({ 'main.tf': STORAGE('  min_tls_version          = "TLS1_2"\n') });
+    await fixModule(
+      dir,
+      'PHI-STG-004',
+      [
+        {
+          kind: 'create',
+          resource: 'diagnostic-setting',
+          settings: { name: 'activity-to-law', target: 'subscription', logs: [{ category: 'Administrative' }] },
+          inputs: [{ name: 'workspaceId', why: 'the audit workspace' }],
+        },
+      ],
+      false,
+    );
+    const created = readFileSync(join(dir, 'phiguard-remediation.tf'), 'utf8');
+    assert.match(created, /data "azurerm_subscription" "phiguard_current" \{/);
+    assert.match(
+      created,
+      /resource "azurerm_monitor_diagnostic_setting" "phiguard_subscription_activity" \{\n\s+name\s+= "activity-to-law"\n\s+target_resource_id\s+= data\.azurerm_subscription\.phiguard_current\.id/,
+    );
+    await rescan(dir, 'PHI-STG-004');
+  });
 });

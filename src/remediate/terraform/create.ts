@@ -140,9 +140,18 @@ export function createResources(step: CreateStep, subject: Subject, inputs: Map<
     case 'diagnostic-setting': {
       const target = text(settings.target);
       const logs = Array.isArray(settings.logs) ? settings.logs.filter(isObject) : [];
+      // The activity log's setting targets the subscription itself (the provider's current one).
+      if (target === 'subscription') blocks.push(render('data', 'azurerm_subscription', 'phiguard_current', []));
       const body: Body = [
         ['name', text(settings.name) ?? 'phiguard-audit'],
-        ['target_resource_id', target ? ref(`"\${${subject.address}.id}/${target}"`) : id],
+        [
+          'target_resource_id',
+          target === 'subscription'
+            ? ref('data.azurerm_subscription.phiguard_current.id')
+            : target
+              ? ref(`"\${${subject.address}.id}/${target}"`)
+              : id,
+        ],
         ['log_analytics_workspace_id', value('workspaceId') ?? ref('null')],
       ];
       for (const log of logs) {
@@ -157,7 +166,9 @@ export function createResources(step: CreateStep, subject: Subject, inputs: Map<
         render(
           'resource',
           'azurerm_monitor_diagnostic_setting',
-          `phiguard_${local}${target ? `_${target.split('/')[0]}` : ''}`,
+          target === 'subscription'
+            ? 'phiguard_subscription_activity'
+            : `phiguard_${local}${target ? `_${target.split('/')[0]}` : ''}`,
           body,
         ),
       );
