@@ -5,7 +5,7 @@
 // beside the module. Plans are not source: their findings get a manual note naming the .tf when it is known.
 import { dirname, join } from 'node:path';
 import { findNodeAtOffset, parseTree } from 'jsonc-parser';
-import { locationKey, lookupIn } from '../core/path.js';
+import { isObject, locationKey, lookupIn } from '../core/path.js';
 import type { Resource, SourceLocation, Value } from '../core/types.js';
 import { type Block, type Body, type HclFile, parseHclRecovering } from '../ingest/terraform/hcl.js';
 import { azurermVersion, type Major } from '../ingest/terraform/providers.js';
@@ -548,6 +548,24 @@ function create(
   session.createdFor.add(once);
   for (const change of subjectSets) {
     const block = subjectBlock(session, resource);
+    if (!isObject(change.value)) {
+      // An argument of the subject itself (primary_user_assigned_identity_id): set unless the block has one.
+      if (block.body.attributes.some((a) => a.name === change.path)) {
+        session.note(fix, 'manual', `set ${change.path} of ${resource.address} to the new identity`, resource.at);
+        continue;
+      }
+      const text = session.buffer(file).text;
+      const indent = bodyIndent(text, block.body, indentUnit(text));
+      insertLines(
+        session,
+        fix,
+        file,
+        block.body,
+        attributeLines([[change.path, change.value]], indent, indentUnit(text)),
+        'attribute',
+      );
+      continue;
+    }
     const existing = block.body.blocks.find((b) => b.type === change.path);
     if (existing && change.path === 'identity' && addIdentity(session, fix, file, existing.body, change.value))
       continue;

@@ -592,6 +592,28 @@ describe('terraform writer: customer-managed keys', () => {
     assert.deepEqual(statusOf(await rescan(dir, 'PHI-BAK-007'), 'azurerm_recovery_services_vault.phi'), ['pass']);
   });
 
+  it('wires a SQL server: TDE resource on the key, identity block and primary identity argument', async () => {
+    const server = `resource "azurerm_mssql_server" "phi" {
+  name                = "sql-phi"
+  location            = "eastus"
+  resource_group_name = "rg-phi"
+  version             = "12.0"
+  minimum_tls_version = "1.2"
+}
+`;
+    const dir = module({ 'main.tf': server });
+    const { result, originals } = await fixModule(dir, 'PHI-NET-010');
+    assertOnlyEdited(result, originals);
+    const main = readFileSync(join(dir, 'main.tf'), 'utf8');
+    assert.match(main, /primary_user_assigned_identity_id = azurerm_user_assigned_identity\.phiguard_phi\.id\n/);
+    assert.match(main, /identity \{\n\s+type\s+= "UserAssigned"/);
+    assert.deepEqual(
+      result.notes.filter((n) => n.kind === 'manual'),
+      [],
+    );
+    assert.deepEqual(statusOf(await rescan(dir, 'PHI-NET-010'), 'azurerm_mssql_server.phi'), ['pass']);
+  });
+
   it('targets the subscription itself for the activity-log setting', async () => {
     const dir = module({ 'main.tf': STORAGE('  min_tls_version          = "TLS1_2"\n') });
     await fixModule(

@@ -294,8 +294,10 @@ export function createResources(step: CreateStep, subject: Subject, inputs: Map<
             ['depends_on', [ref(`azurerm_role_assignment.${name}_crypto`)]],
           ]),
         );
-        subjectSets = [{ path: 'identity', value: { type: 'UserAssigned', identity_ids: [ref(`${identity}.id`)] } }];
-        notes.push(`set primary_user_assigned_identity_id = ${identity}.id on ${subject.address}`);
+        subjectSets = [
+          { path: 'identity', value: { type: 'UserAssigned', identity_ids: [ref(`${identity}.id`)] } },
+          { path: 'primary_user_assigned_identity_id', value: ref(`${identity}.id`) },
+        ];
       } else if (subject.tfType === 'azurerm_recovery_services_vault') {
         // azurerm_recovery_services_vault encryption { }: infrastructure_encryption_enabled is required there; false
         // keeps the vault as it is (infrastructure encryption is chosen at creation only).
