@@ -115,3 +115,71 @@ describe('phiguard fix', () => {
     }
   });
 });
+
+describe('fix pipeline: steps on a related resource', () => {
+  it("writes a step naming another resource (a diagnostic setting that falls short) at that resource's source", async () => {
+    const { parseConfig } = await import('../../src/core/config.js');
+    const { planFix, verifyFix, writeFiles } = await import('../../src/remediate/fix.js');
+    const { RULES } = await import('../../src/rules/catalog/index.js');
+    const template = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [
+        {
+          type: 'Microsoft.Storage/storageAccounts',
+          apiVersion: '2023-05-01',
+          name: 'stphi',
+          location: 'eastus',
+          sku: { name: 'Standard_GRS' },
+          kind: 'StorageV2',
+          properties: { minimumTlsVersion: 'TLS1_2' },
+        },
+      ],
+    };
+    const setting = {
+      $schema: 'https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#',
+      contentVersion: '1.0.0.0',
+      resources: [
+        {
+          type: 'Microsoft.Insights/diagnosticSettings',
+          apiVersion: '2021-05-01-preview',
+          scope: 'Microsoft.Storage/storageAccounts/stphi/blobServices/default',
+          name: 'blob-audit',
+          properties: {
+            workspaceId: '/subscriptions/0/resourceGroups/rg/providers/Microsoft.OperationalInsights/workspaces/law',
+            logs: [{ category: 'StorageWrite', enabled: true }],
+          },
+        },
+      ],
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'phiguard-fix-related-'));
+    try {
+      const account = `${JSON.stringify(template, null, 2)}\n`;
+      writeFileSync(join(dir, 'account.json'), account);
+      writeFileSync(join(dir, 'diagnostics.json'), `${JSON.stringify(setting, null, 2)}\n`);
+      const config = parseConfig('classification:\n  default: phi\n', join(dir, '.phiguard.yaml'));
+      const options = { paths: [dir], config, rules: RULES, ruleIds: ['PHI-LOG-004'] };
+      const plan = await planFix(options);
+      assert.deepEqual(
+        plan.changes.map((c) => c.file),
+        [join(dir, 'diagnostics.json')],
+        'the setting is completed where it is declared; the account is not touched',
+      );
+      await writeFiles(plan.changes);
+      assert.equal(readFileSync(join(dir, 'account.json'), 'utf8'), account);
+      const logs = JSON.parse(readFileSync(join(dir, 'diagnostics.json'), 'utf8')).resources[0].properties.logs;
+      assert.deepEqual(logs.map((l: { category: string }) => l.category).sort(), [
+        'StorageDelete',
+        'StorageRead',
+        'StorageWrite',
+      ]);
+      const { results } = await verifyFix(plan, options);
+      assert.deepEqual(
+        results.map((r) => r.verdict),
+        ['fixed'],
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
