@@ -3,13 +3,14 @@
 // `phiguard scan bench/data/arm --format json --output /dev/null`, and prints medians and the ratio.
 // Goal (bench/README.md): scan <= 3x floor.
 //
-//   npx tsx bench/w3-arm.ts [--count 2000] [--runs 5] [--args "--no-store"]
+//   npx tsx bench/w3-arm.ts [--count 2000] [--runs 5] [--args "..."] (default --no-store)
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateArmTemplates } from './gen-arm-templates.js';
 import { CLI, ensureDataDir, flags, mb, ratio, requireCli, seconds, series } from './lib.js';
 
-const options = flags({ count: '2000', runs: '5', args: '' });
+// The store is left out by default: W3 measures the scanner; pass --args "" to include the scan's recording.
+const options = flags({ count: '2000', runs: '5', args: '--no-store' });
 const count = Number(options.count);
 const runs = Number(options.runs);
 const dir = ensureDataDir('arm');

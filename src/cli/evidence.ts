@@ -57,7 +57,7 @@ export async function evidenceExport(flags: ExportFlags, version: string): Promi
       import('../rules/catalog/index.js'),
     ]);
   const target = storeTarget(flags.db, ['.']);
-  const store = await openExistingStore(target);
+  const store = await openExistingStore(target, '.');
   try {
     let scope = flags.scope;
     // A scope is recorded relative to the repository root (`phiguard history` shows it); accept a path as well.

@@ -105,7 +105,12 @@ export async function startRecording(options: RecordingOptions): Promise<Recordi
     async finish(incomplete, finishedAt = env.PHIGUARD_NOW ? options.now : new Date()) {
       try {
         const inputs = await hashInputs(options.paths, options.exclude, options.base);
-        return await recorder.commit({ finishedAt, incomplete, inputs });
+        const record = await recorder.commit({ finishedAt, incomplete, inputs });
+        // Each recorded scan ends with a signed checkpoint of the ledger head, so a later edit of the database is
+        // caught even between exports (the key is created beside the store on first use).
+        const { keysDirFor, signStoreHead } = await import('../evidence/export.js');
+        await signStoreHead(store, keysDirFor(target, env), finishedAt);
+        return record;
       } catch (error) {
         if (error instanceof UserError) throw error;
         throw unavailable(store.location, error);
