@@ -552,9 +552,8 @@ export async function previewFix(plan: FixPlan, options: FixOptions): Promise<Fi
   const temp = await mkdtemp(join(tmpdir(), 'phiguard-preview-'));
   try {
     const copies = roots.map((root, index) => join(temp, String(index), basename(root)));
-    roots.forEach((root, index) =>
-      cpSync(root, copies[index], { recursive: true, filter: (source) => !NOT_COPIED.has(basename(source)) }),
-    );
+    for (const [index, root] of roots.entries())
+      cpSync(root, copies[index], { recursive: true, filter: (source) => !NOT_COPIED.has(basename(source)) });
     const there = (file: string) => {
       const index = rootIndex(file);
       return index < 0 ? file : copies[index] + file.slice(roots[index].length);

@@ -584,7 +584,7 @@ describe('terraform writer: customer-managed keys', () => {
     );
     assert.match(main, /encryption \{\n\s+key_id\s+= azurerm_key_vault_key\.phiguard_phi\.id/);
     const created = readFileSync(join(dir, 'phiguard-remediation.tf'), 'utf8');
-    assert.match(created, /resource "azurerm_key_vault_key" "phiguard_phi" \{[^]*rotation_policy \{/);
+    assert.match(created, /resource "azurerm_key_vault_key" "phiguard_phi" \{[\s\S]*rotation_policy \{/);
     assert.deepEqual(
       result.notes.filter((n) => n.kind === 'manual'),
       [],
