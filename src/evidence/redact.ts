@@ -198,12 +198,22 @@ function redactNode(value: unknown, secretNamed = false): unknown {
   // An ARM parameter declaration `{type: 'securestring', defaultValue: ...}`.
   const secureParameter = isParameterDeclaration(source, secretNamed);
   // A `listKeys` result item `{keyName: 'key1', value: '...'}`, or a Key Vault secret resource.
-  const keyListItem = typeof source.keyName === 'string' && 'value' in source;
+  const keyListItem =
+    (typeof source.keyName === 'string' && 'value' in source) ||
+    // A name/value pair whose name says secret: container env vars, Function/App Service settings as a list.
+    (typeof source.name === 'string' && 'value' in source && isSecretName(source.name));
   const secretResource = typeof source.type === 'string' && SECRET_VALUE_TYPES.test(source.type);
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(source)) {
     if ((secureParameter && SECURE_PARAMETER_VALUES.has(key)) || (keyListItem && key === 'value')) {
-      out[key] = redactAllStrings(item, secureParameter ? 'securestring' : 'key');
+      out[key] = redactAllStrings(
+        item,
+        secureParameter
+          ? 'securestring'
+          : typeof source.keyName === 'string'
+            ? 'key'
+            : kindForName(String(source.name)),
+      );
     } else if (secretResource && key === 'properties' && item !== null && typeof item === 'object') {
       const properties = redactNode(item) as Record<string, unknown>;
       if ('value' in properties) properties.value = redactAllStrings(properties.value, 'secret');

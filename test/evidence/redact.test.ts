@@ -234,6 +234,19 @@ describe('redactValue', () => {
     assert.ok(!JSON.stringify(out).includes(fake.secrets[0]));
   });
 
+  it('redacts the value of a name/value pair whose name says secret, and keeps the others', () => {
+    const out = redactValue({
+      appSettings: [
+        { name: 'DB_PASSWORD', value: 'hunter2-not-real' },
+        { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' },
+      ],
+    });
+    assert.deepEqual(out.appSettings, [
+      { name: 'DB_PASSWORD', value: '[REDACTED:password]' },
+      { name: 'WEBSITE_RUN_FROM_PACKAGE', value: '1' },
+    ]);
+  });
+
   it('redacts inside an unresolved expression and keeps it an Unresolved', () => {
     const out = redactValue({ v: new Unresolved(`concat('Server=tcp:x;Password=Xk9#pQ2!vL7z;', parameters('db'))`) });
     assert.ok(out.v instanceof Unresolved);

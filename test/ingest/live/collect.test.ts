@@ -321,7 +321,7 @@ describe('live collection from the loopback Azure', () => {
       const text = readFileSync(result.path, 'utf8');
       assert.ok(!text.includes('hunter2-not-real'));
       assert.ok(!text.includes('c2VjcmV0LWtleS1kYXRhLW5vdC1yZWFs'));
-      assert.ok(text.includes('[redacted by phiguard]'));
+      assert.ok(text.includes('[REDACTED:'));
       assert.ok((result.metadata.counts as { redacted: number }).redacted >= 3);
       assert.ok(!az.log.some((l) => /listKeys|listConnectionStrings|appsettings/i.test(l.path)));
     } finally {
