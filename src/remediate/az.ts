@@ -6,6 +6,7 @@ import { getKey, isObject, lookup, toPlain } from '../core/path.js';
 import { LIVE_ORIGINS, type Resource, Unresolved, type Value, type ValueObject } from '../core/types.js';
 import { redactText } from '../evidence/redact.js';
 import { findRule } from '../rules/catalog/index.js';
+import { APIM_LEGACY_PROTOCOL_KEYS } from '../rules/defaults/tls.js';
 import type { FixStep } from '../rules/define.js';
 import { epilogue, prelude, type ScriptInput } from './az/prelude.js';
 import { commentText, inputMarker, inputVariable, quote, safeName } from './az/shell.js';
@@ -23,15 +24,7 @@ const ARM = 'https://management.azure.com';
 const WORKSPACE_WHY = 'the Log Analytics workspace (ARM id) that keeps the PHI audit trail';
 
 /** The API Management keys that enable TLS 1.0/1.1, SSL 3.0 or 3DES (controls.md D1): all must be "False". */
-export const APIM_INSECURE_KEYS = [
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Ssl30',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Ciphers.TripleDes168',
-];
+export const APIM_INSECURE_KEYS: readonly string[] = APIM_LEGACY_PROTOCOL_KEYS;
 
 /**
  * Properties Azure only accepts when a resource is created: a command cannot change them on a deployed resource,

@@ -2,6 +2,7 @@
 // customProperties TLS keys", "no built-in audits LA retention", "No built-in evaluates arbitrary inbound DB ports").
 // Rule bodies use only documented aliases; each definition's expressions read its own parameters.
 import type { Config } from '../../core/config.js';
+import { APIM_LEGACY_PROTOCOL_KEYS } from '../../rules/defaults/tls.js';
 import type { JsonObject } from './emit.js';
 
 export interface CustomPolicy {
@@ -41,14 +42,7 @@ const metadata = (category: string, rule: string): JsonObject => ({
 });
 
 /** Client- and backend-side legacy protocol switches (swagger text of customProperties, controls.md D1). */
-export const APIM_LEGACY_KEYS = [
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls10',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Tls11',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Protocols.Ssl30',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls10',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Tls11',
-  'Microsoft.WindowsAzure.ApiManagement.Gateway.Security.Backend.Protocols.Ssl30',
-];
+export const APIM_LEGACY_KEYS = APIM_LEGACY_PROTOCOL_KEYS.filter((key) => key.includes('.Protocols.'));
 
 const APIM_PROPERTIES = 'Microsoft.ApiManagement/service/customProperties';
 
