@@ -639,8 +639,23 @@ function create(session: Session, fix: PlannedFix, step: Extract<FixStep, { kind
     default:
       throw new WriterProblem(`add a ${step.resource} for ${resource.address} by hand`);
   }
-  target.blocks.push(...blocks);
+  // A module file serves every instance of the module, and a second `fix` run sees what the first appended: a
+  // symbol already declared (in the file or pending) is not declared again, which Bicep would reject.
+  const current = session.buffer(file).text;
+  for (const block of blocks) {
+    const symbol = symbolOf(block);
+    if (symbol && (target.blocks.some((b) => symbolOf(b) === symbol) || declares(current, symbol))) continue;
+    target.blocks.push(block);
+  }
   target.fingerprints.add(fix.finding.fingerprint);
+}
+
+function symbolOf(block: string): string | undefined {
+  return /^(?:resource|param|var) ([A-Za-z_][A-Za-z0-9_]*)/m.exec(block)?.[1];
+}
+
+function declares(text: string, symbol: string): boolean {
+  return new RegExp(`^\\s*(?:resource|param|var|module) ${symbol}\\b`, 'm').test(text);
 }
 
 const KEY_API = {

@@ -8,7 +8,16 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
-import { type Finding, LIVE_ORIGINS, type Resource, type Severity, severityRank } from '../core/types.js';
+import {
+  type Finding,
+  LIVE_ORIGINS,
+  type Resource,
+  type Severity,
+  severityRank,
+  Unresolved,
+  type Value,
+  type ValueObject,
+} from '../core/types.js';
 import type { WaiverSet } from '../governance/waivers.js';
 import type { FixStep, Rule } from '../rules/define.js';
 import { runScan, type ScanStats } from '../scan/run.js';
@@ -232,6 +241,54 @@ function retarget(fix: PlannedFix, byId: ReadonlyMap<string, Resource>, notes: F
 }
 
 /** Runs the writers and turns their edits into per-file changes with diffs. Pure apart from reading the sources. */
+/** New resources a subject has at most one of (`blobServices/default`, `managementPolicies/default`). */
+const SINGLETON_KINDS: ReadonlySet<string> = new Set(['blob-service-properties', 'lifecycle-policy']);
+
+type CreateStep = Extract<FixStep, { kind: 'create' }>;
+
+/**
+ * Two findings may each ask for the same singleton child (soft delete and versioning both live on blobServices/
+ * default): one resource is written with both settings, since a template declaring it twice does not deploy.
+ */
+function mergeSingletons(fixes: PlannedFix[]): PlannedFix[] {
+  const kept = new Map<string, CreateStep>();
+  return fixes.map((fix) => {
+    const steps = fix.steps.flatMap((step): FixStep[] => {
+      if (step.kind !== 'create' || !SINGLETON_KINDS.has(step.resource)) return [step];
+      const { id, origin, file } = fix.resource;
+      const key = `${id.toLowerCase()}|${origin}|${file ?? ''}|${step.resource}`;
+      const first = kept.get(key);
+      if (!first) {
+        const copy: CreateStep = { ...step, settings: { ...(step.settings ?? {}) } };
+        kept.set(key, copy);
+        return [copy];
+      }
+      first.settings = mergeSettings(first.settings ?? {}, step.settings ?? {});
+      first.inputs = [...(first.inputs ?? []), ...(step.inputs ?? [])].filter(
+        (input, i, all) => all.findIndex((other) => other.name === input.name) === i,
+      );
+      return [];
+    });
+    return { ...fix, steps };
+  });
+}
+
+/** Objects merge key by key, lists (lifecycle rules) concatenate, and a later scalar wins. */
+function mergeSettings(a: ValueObject, b: ValueObject): ValueObject {
+  const out: ValueObject = { ...a };
+  for (const [key, value] of Object.entries(b)) {
+    const existing = out[key];
+    if (Array.isArray(existing) && Array.isArray(value)) out[key] = [...existing, ...value];
+    else if (isObject(existing) && isObject(value)) out[key] = mergeSettings(existing, value);
+    else out[key] = value;
+  }
+  return out;
+}
+
+function isObject(value: Value | undefined): value is ValueObject {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Unresolved);
+}
+
 function writeChanges(
   fixes: PlannedFix[],
   resources: readonly Resource[],
@@ -251,7 +308,7 @@ function writeChanges(
   const notes: FixNote[] = manualNotes(fixes);
   const byOrigin = new Map<Resource['origin'], PlannedFix[]>();
   const byId = new Map(resources.map((resource) => [resource.id.toLowerCase(), resource]));
-  for (const fix of fixes) {
+  for (const fix of mergeSingletons(fixes)) {
     for (const part of retarget(fix, byId, notes)) {
       const list = byOrigin.get(part.resource.origin) ?? [];
       list.push(part);
@@ -457,6 +514,8 @@ export async function verifyFix(
   const rules = selectRules(options).filter((rule) => ids.has(rule.id));
   const seen = new Map<string, Finding[]>();
   const present = new Set<string>();
+  /** Every verdict by rule, for subjects that moved to a child the fix created (the account -> blobServices/default). */
+  const byRule = new Map<string, { id: string; file: string; finding: Finding }[]>();
   const stats = await runScan({
     ...scanInputs(options, rules),
     includePassed: true,
@@ -467,6 +526,9 @@ export async function verifyFix(
       const list = seen.get(key) ?? [];
       list.push(finding);
       seen.set(key, list);
+      const ruleList = byRule.get(finding.ruleId) ?? [];
+      ruleList.push({ id: resource.id.toLowerCase(), file: back(resource.file ?? resource.at?.file ?? ''), finding });
+      byRule.set(finding.ruleId, ruleList);
     },
   });
   const broken = new Map<string, string>();
@@ -478,7 +540,7 @@ export async function verifyFix(
   const results = plan.selected.map((entry): FixResult => {
     const verdict = judge(entry);
     if (!entry.fix) return verdict;
-    const findings = seen.get(entry.subject) ?? [];
+    const findings = rescanned(entry);
     const rescan = findings.some((f) => f.status === 'fail')
       ? 'fail'
       : findings.some((f) => f.status === 'unknown')
@@ -490,6 +552,22 @@ export async function verifyFix(
   });
   return { results, stats };
 
+  /**
+   * The subject's verdicts in the rescan: by address, else by id in the same file, else (the rule now reads a child
+   * the fix created, a storage account's blobServices/default) the verdicts of its children.
+   */
+  function rescanned(entry: Selected): Finding[] {
+    const own = seen.get(entry.subject);
+    if (own?.length) return own;
+    const id = entry.resource.id.toLowerCase();
+    const file = entry.resource.file ?? entry.resource.at?.file ?? '';
+    const sameFile = (byRule.get(entry.finding.ruleId) ?? []).filter((other) => other.file === file);
+    // An ARM address is a position: a resource inserted or deleted before it shifts it, its id stays.
+    const sameId = sameFile.filter((other) => other.id === id);
+    if (sameId.length > 0) return sameId.map((other) => other.finding);
+    return sameFile.filter((child) => child.id.startsWith(`${id}/`)).map((child) => child.finding);
+  }
+
   function judge(entry: Selected): FixResult {
     if (!entry.fix) return result(entry, 'manual', entry.manual ?? 'no automatic fix');
     const fingerprint = entry.finding.fingerprint;
@@ -498,7 +576,7 @@ export async function verifyFix(
     const inputs = inputsOf(plan.notes, fingerprint);
     if (declinedFingerprints.has(fingerprint)) return result(entry, 'declined', 'the change was not accepted');
     const file = entry.resource.file ?? entry.resource.at?.file ?? '';
-    const findings = seen.get(entry.subject) ?? [];
+    const findings = rescanned(entry);
     const failing = findings.filter((f) => f.status === 'fail');
     const unknown = findings.filter((f) => f.status === 'unknown');
     const passed = findings.filter((f) => f.status === 'pass' || f.status === 'waived');
