@@ -19,16 +19,13 @@ import {
   bodyObject,
   elementContaining,
   exprAt,
-  indentAt,
-  indentUnit,
-  lineSpan,
   type ObjectExpr,
-  offsetOf,
   property,
   resourceDecls,
 } from './bicep/syntax.js';
 import { canWireKey, type KeyRefs, keyWiring } from './cmk.js';
 import { EditBuffer } from './edits.js';
+import { indentAt, indentUnit, lineSpan, offsetOf } from './text.js';
 import {
   type FixNote,
   INPUT_PREFIX,

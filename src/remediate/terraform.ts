@@ -27,14 +27,12 @@ import {
   blockRemovalSpan,
   elementRemovalSpan,
   hclValue,
-  indentAt,
-  indentUnit,
   isOneLine,
   lineSpan,
   nodeAt,
-  offsetOf,
   topLevelBlockAt,
 } from './terraform/hcl-edit.js';
+import { indentAt, indentUnit, offsetOf } from './text.js';
 import type { FixNote, PlannedFix, ReadText, SourceWriter, WriteContext, WriterResult } from './types.js';
 
 export const REMEDIATION_FILE = 'phiguard-remediation.tf';

@@ -179,35 +179,3 @@ export function bicepValue(value: Value, indent: string, unit: string): string {
 export function bicepKey(key: string): string {
   return IDENTIFIER.test(key) ? key : bicepString(key);
 }
-
-/** The whitespace before the first non-blank character of the line holding `offset`. */
-export function indentAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
-}
-
-export function indentUnit(text: string): string {
-  const match = /\n([ \t]+)\S/.exec(text);
-  if (!match) return '  ';
-  return match[1].startsWith('\t') ? '\t' : match[1];
-}
-
-/** The span of whole lines `[start, end)` covers, when nothing else shares them; else the span itself. */
-export function lineSpan(text: string, start: number, end: number): { start: number; end: number } {
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  let lineEnd = text.indexOf('\n', end);
-  if (lineEnd < 0) lineEnd = text.length;
-  if (text.slice(lineStart, start).trim() !== '' || !/^\s*(?:\/\/.*)?$/.test(text.slice(end, lineEnd)))
-    return { start, end };
-  return { start: lineStart, end: Math.min(lineEnd + 1, text.length) };
-}
-
-export function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return offset + column - 1;
-}

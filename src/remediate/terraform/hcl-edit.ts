@@ -3,17 +3,7 @@
 import { isObject } from '../../core/path.js';
 import { Unresolved, type Value } from '../../core/types.js';
 import type { Attribute, Block, Body, Expr, HclFile } from '../../ingest/terraform/hcl.js';
-
-/** 1-based line/column -> offset. */
-export function offsetOf(text: string, line: number, column: number): number {
-  let offset = 0;
-  for (let l = 1; l < line; l++) {
-    const next = text.indexOf('\n', offset);
-    if (next < 0) return text.length;
-    offset = next + 1;
-  }
-  return offset + column - 1;
-}
+import { lineSpan as textLineSpan } from '../text.js';
 
 export type Found =
   | { kind: 'attribute'; attribute: Attribute; body: Body }
@@ -56,28 +46,9 @@ export function topLevelBlockAt(file: HclFile, offset: number): Block | undefine
   return file.body.blocks.find((block) => block.start === offset);
 }
 
-/** The whitespace before the first non-blank character of the line holding `offset`. */
-export function indentAt(text: string, offset: number): string {
-  const lineStart = text.lastIndexOf('\n', offset - 1) + 1;
-  return /^[ \t]*/.exec(text.slice(lineStart))?.[0] ?? '';
-}
-
-/** The file's indentation unit: the first indented line's leading whitespace (two spaces, the fmt default). */
-export function indentUnit(text: string): string {
-  const match = /\n([ \t]+)\S/.exec(text);
-  if (!match) return '  ';
-  return match[1].startsWith('\t') ? '\t' : match[1];
-}
-
-/** The span of whole lines `[start, end)` covers, when nothing else shares them; else the span itself. */
+/** lineSpan with HCL's comments: `#` and `//`. */
 export function lineSpan(text: string, start: number, end: number): { start: number; end: number } {
-  const lineStart = text.lastIndexOf('\n', start - 1) + 1;
-  let lineEnd = text.indexOf('\n', end);
-  if (lineEnd < 0) lineEnd = text.length;
-  const before = text.slice(lineStart, start);
-  const after = text.slice(end, lineEnd);
-  if (before.trim() !== '' || !/^\s*(?:(?:#|\/\/).*)?$/.test(after)) return { start, end };
-  return { start: lineStart, end: Math.min(lineEnd + 1, text.length) };
+  return textLineSpan(text, start, end, /(?:#|\/\/).*/);
 }
 
 /** Removes a top-level block with its lines, and one blank line after it when a blank line also precedes it. */
