@@ -10,12 +10,13 @@ import type { Resource, SourceLocation, Value, ValueObject } from '../core/types
 import type { FixStep, NewResourceKind } from '../rules/define.js';
 import { diskEncryptionSetProperties, type KeyRefs, keyWiring, needsDiskEncryptionSet } from './cmk.js';
 import { EditBuffer } from './edits.js';
+import { WriterSession } from './session.js';
 import {
-  type FixNote,
   INPUT_PREFIX,
   type PlannedFix,
   type ReadText,
   type SourceWriter,
+  type TextEdit,
   type WriteContext,
   type WriterResult,
 } from './types.js';
@@ -59,6 +60,10 @@ class JsonFile {
     let node = this.root ? innermost(this.root, offset) : undefined;
     while (node && (node.offset !== offset || node.type === 'property')) node = node.parent;
     return node;
+  }
+
+  edits(): TextEdit[] {
+    return this.buffer.edits();
   }
 
   replace(node: Node, text: string, fingerprints: string[]): void {
@@ -228,38 +233,19 @@ function parameterFileOf(template: string): string {
   return template.replace(/(\.json)?$/i, '.parameters.json');
 }
 
-interface Session {
-  files: Map<string, JsonFile>;
-  readText: ReadText;
-  notes: FixNote[];
-  context?: WriteContext;
+class Session extends WriterSession<JsonFile> {
   /** Create steps already written (file, subject, kind, settings). */
-  created: Set<string>;
-}
+  readonly created = new Set<string>();
 
-function open(session: Session, path: string): JsonFile | undefined {
-  let file = session.files.get(path);
-  if (!file) {
-    let text: string;
-    try {
-      text = session.readText(path);
-    } catch {
-      return undefined;
-    }
-    file = new JsonFile(path, text);
-    session.files.set(path, file);
+  constructor(readText: ReadText, context: WriteContext | undefined) {
+    super(readText, context, (file, text) => new JsonFile(file, text));
   }
-  return file;
-}
-
-function note(session: Session, fix: PlannedFix, kind: FixNote['kind'], message: string, at?: SourceLocation): void {
-  session.notes.push({ fingerprint: fix.finding.fingerprint, ruleId: fix.finding.ruleId, kind, message, at });
 }
 
 /** The resource's own object in its template. */
 function resourceNode(session: Session, resource: Resource): { file: JsonFile; node: Node } | undefined {
   if (!resource.at) return undefined;
-  const file = open(session, resource.at.file);
+  const file = session.tryOpen(resource.at.file);
   const node = file?.nodeAt(resource.at);
   return file && node?.type === 'object' ? { file, node } : undefined;
 }
@@ -278,7 +264,7 @@ function origin(
     const key = segments.slice(0, depth).join('.').toLowerCase();
     const location = resource.locations?.get(key);
     if (!location) continue;
-    const file = open(session, location.file);
+    const file = session.tryOpen(location.file);
     const node = file?.nodeAt(location);
     if (file && node) return { file, node, rest: segments.slice(depth), key, location };
   }
@@ -312,7 +298,7 @@ function setStep(
   const value = toPlain(step.value) as Json;
   const target = origin(session, fix.resource, step.path);
   if (!target) {
-    note(session, fix, 'manual', `cannot find ${fix.resource.address} in its template to set ${step.path}`);
+    session.note(fix, 'manual', `cannot find ${fix.resource.address} in its template to set ${step.path}`);
     return;
   }
   const { file, rest } = target;
@@ -322,8 +308,7 @@ function setStep(
   if (via && /parameter|variable/i.test(via) && rest.length === 0) {
     const others = sharers(session, fix.resource, target.location);
     if (others.length > 0) {
-      note(
-        session,
+      session.note(
         fix,
         'shared-value',
         `${step.path} comes from a ${via} that also sets ${others.join(', ')}: changing it changes them too`,
@@ -355,21 +340,20 @@ function setStep(
   } else if (node.type === 'null') {
     file.replace(node, render(file, nested(remaining, written), file.indentAt(node.offset)), fingerprints);
   } else if (isExpression(node)) {
-    note(
-      session,
+    session.note(
       fix,
       'manual',
       `set ${step.path} to ${JSON.stringify(value)}: it lies inside the expression ${node.value}, which phiguard does not rewrite`,
       target.location,
     );
   } else {
-    note(session, fix, 'manual', `set ${step.path} to ${JSON.stringify(value)} by hand`, target.location);
+    session.note(fix, 'manual', `set ${step.path} to ${JSON.stringify(value)} by hand`, target.location);
   }
 }
 
 function setParameter(session: Session, fix: PlannedFix, template: JsonFile, name: string, value: Json): void {
   const fingerprints = [fix.finding.fingerprint];
-  const parameterFile = open(session, parameterFileOf(template.file));
+  const parameterFile = session.tryOpen(parameterFileOf(template.file));
   const fileParameters = parameterFile?.root ? child(parameterFile.root, 'parameters') : undefined;
   if (parameterFile && fileParameters?.type === 'object') {
     const entry = child(fileParameters, name);
@@ -380,7 +364,7 @@ function setParameter(session: Session, fix: PlannedFix, template: JsonFile, nam
   const declaration = template.root ? child(template.root, 'parameters') : undefined;
   const parameter = declaration ? child(declaration, name) : undefined;
   if (parameter?.type !== 'object') {
-    note(session, fix, 'manual', `parameter ${name} is not declared in ${template.file}`);
+    session.note(fix, 'manual', `parameter ${name} is not declared in ${template.file}`);
     return;
   }
   appendMember(template, parameter, 'defaultValue', escapeLiterals(value), fingerprints);
@@ -388,22 +372,21 @@ function setParameter(session: Session, fix: PlannedFix, template: JsonFile, nam
 
 function removeStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { kind: 'remove' }>): void {
   const location = fix.resource.locations?.get(step.path.toLowerCase());
-  const file = location ? open(session, location.file) : undefined;
+  const file = location ? session.tryOpen(location.file) : undefined;
   const node = location && file ? file.nodeAt(location) : undefined;
   if (!node || !file || !removeValue(file, node, [fix.finding.fingerprint])) {
-    note(session, fix, 'manual', `remove ${step.path} from ${fix.resource.address} by hand`, location);
+    session.note(fix, 'manual', `remove ${step.path} from ${fix.resource.address} by hand`, location);
   }
 }
 
 function deleteResource(session: Session, fix: PlannedFix): void {
   const own = resourceNode(session, fix.resource);
   if (!own) {
-    note(session, fix, 'manual', `delete ${fix.resource.address} by hand`);
+    session.note(fix, 'manual', `delete ${fix.resource.address} by hand`);
     return;
   }
   if (property(own.node, 'copy')) {
-    note(
-      session,
+    session.note(
       fix,
       'manual',
       `${fix.resource.address} is one copy of a loop: remove the failing instance from the loop's input by hand`,
@@ -451,8 +434,7 @@ function dropDependents(session: Session, fix: PlannedFix, file: JsonFile, delet
       const text = normalized(entry.value);
       if (exact.has(text)) removeValue(file, entry, [fix.finding.fingerprint]);
       else if (text.includes(type) && text.includes(leaf))
-        note(
-          session,
+        session.note(
           fix,
           'manual',
           `dependsOn entry ${entry.value} may name the deleted ${fix.resource.address}: remove it if it does`,
@@ -905,7 +887,7 @@ function createStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { 
   const root = own ? templateOf(own.node) : undefined;
   const resources = root ? child(root, 'resources') : undefined;
   if (!own || !root || !resources || (resources.type !== 'array' && resources.type !== 'object')) {
-    note(session, fix, 'manual', `add a ${step.resource} for ${fix.resource.address} by hand`);
+    session.note(fix, 'manual', `add a ${step.resource} for ${fix.resource.address} by hand`);
     return;
   }
   const { file } = own;
@@ -923,7 +905,7 @@ function createStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { 
   const created =
     resourcesFor && subscriptionScoped(step) ? [atSubscription(resourcesFor, step, subject)] : resourcesFor;
   if (!created) {
-    note(session, fix, 'manual', `add a ${step.resource} for ${fix.resource.address} by hand`);
+    session.note(fix, 'manual', `add a ${step.resource} for ${fix.resource.address} by hand`);
     return;
   }
   // Declare the placeholders first (they precede resources in the file, so the later edit's offsets hold).
@@ -931,7 +913,7 @@ function createStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { 
     if (!child(root, 'parameters')) appendMember(file, root, 'parameters', {}, fingerprints);
     for (const { name, why } of inputs) {
       const parameter = parameterName(name);
-      note(session, fix, 'needs-input', `${parameter} — ${why}`);
+      session.note(fix, 'needs-input', `${parameter} — ${why}`);
       const template = own ? resourceNode(session, fix.resource) : undefined;
       const scope = template ? templateOf(template.node) : undefined;
       const current = scope ? child(scope, 'parameters') : undefined;
@@ -949,8 +931,7 @@ function createStep(session: Session, fix: PlannedFix, step: Extract<FixStep, { 
   }
   if (step.resource === 'customer-managed-key') wireKey(session, fix, created);
   if (step.resource === 'private-endpoint' && typeof step.settings?.privateDnsZone === 'string') {
-    note(
-      session,
+    session.note(
       fix,
       'manual',
       `link the private DNS zone ${step.settings.privateDnsZone} to the virtual network of the endpoint's subnet (Microsoft.Network/privateDnsZones/virtualNetworkLinks) so clients resolve the private address`,
@@ -1026,7 +1007,7 @@ function wireKey(session: Session, fix: PlannedFix, created: ArmResource[]): voi
     refs.diskEncryptionSetId = `[resourceId('Microsoft.Compute/diskEncryptionSets', ${String(encryptionSet.name).slice(1, -1)})]`;
   const wiring = keyWiring(fix.resource, refs, session.context?.resources ?? []);
   if (!wiring) {
-    note(session, fix, 'manual', `point ${fix.resource.address} at the new key ${keyName} with identity ${identityId}`);
+    session.note(fix, 'manual', `point ${fix.resource.address} at the new key ${keyName} with identity ${identityId}`);
     return;
   }
   // The consumer may only point at the key once the identity can unwrap it.
@@ -1075,7 +1056,7 @@ function ordered(steps: readonly FixStep[]): FixStep[] {
 export const armWriter: SourceWriter = {
   origins: ['arm'],
   write(fixes: PlannedFix[], readText: ReadText, context?: WriteContext): WriterResult {
-    const session: Session = { files: new Map(), readText, notes: [], context, created: new Set() };
+    const session = new Session(readText, context);
     for (const fix of fixes) {
       for (const step of ordered(fix.steps)) {
         switch (step.kind) {
@@ -1092,12 +1073,11 @@ export const armWriter: SourceWriter = {
             createStep(session, fix, step);
             break;
           case 'manual':
-            note(session, fix, 'manual', step.why);
+            session.note(fix, 'manual', step.why);
             break;
         }
       }
     }
-    const edits = [...session.files.values()].flatMap((file) => file.buffer.edits());
-    return { edits, newFiles: [], notes: session.notes };
+    return { edits: session.edits(), newFiles: [], notes: session.notes };
   },
 };

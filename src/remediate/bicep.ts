@@ -24,10 +24,9 @@ import {
   resourceDecls,
 } from './bicep/syntax.js';
 import { canWireKey, type KeyRefs, keyWiring } from './cmk.js';
-import { EditBuffer } from './edits.js';
-import { indentAt, indentUnit, lineSpan, offsetOf } from './text.js';
+import { TextWriterSession, WriterProblem } from './session.js';
+import { indentAt, indentUnit, lineSpan } from './text.js';
 import {
-  type FixNote,
   INPUT_PREFIX,
   type PlannedFix,
   type ReadText,
@@ -38,11 +37,7 @@ import {
 
 const SHARED_VIA = new Set(['parameter default', 'parameter file', 'variable']);
 
-class WriterProblem extends Error {}
-
-class Session {
-  readonly buffers = new Map<string, EditBuffer>();
-  readonly notes: FixNote[] = [];
+class Session extends TextWriterSession {
   /** Text to append per file (new resources and input parameters), with the fingerprints it serves. */
   readonly appended = new Map<string, { blocks: string[]; params: Set<string>; fingerprints: Set<string> }>();
   /** Declarations (file:offset) that already got a customer-managed key set. */
@@ -50,53 +45,12 @@ class Session {
   /** Subscription-scope resources per `phiguard-remediation.subscription.bicep`, by Defender plan name. */
   readonly subscription = new Map<string, { blocks: Map<string, string>; fingerprints: Set<string> }>();
 
-  constructor(
-    readonly readText: ReadText,
-    readonly context: WriteContext | undefined,
-  ) {}
-
-  buffer(file: string): EditBuffer {
-    let buffer = this.buffers.get(file);
-    if (!buffer) {
-      buffer = new EditBuffer(file, this.readText(file));
-      this.buffers.set(file, buffer);
-    }
-    return buffer;
-  }
-
-  offset(at: SourceLocation): number | undefined {
-    const buffer = this.buffer(at.file);
-    return buffer.toCurrent(offsetOf(buffer.original, at.line, at.column));
-  }
-
-  tryRead(file: string): string | undefined {
-    try {
-      return this.buffers.get(file)?.text ?? this.readText(file);
-    } catch {
-      return undefined;
-    }
-  }
-
   parse(file: string): Program {
     try {
-      return parseBicep(new Source(file, this.buffer(file).text), /\.bicepparam$/i.test(file) ? 'bicepparam' : 'bicep');
+      return parseBicep(new Source(file, this.open(file).text), /\.bicepparam$/i.test(file) ? 'bicepparam' : 'bicep');
     } catch {
       throw new WriterProblem(`${file} does not parse; fix its syntax first`);
     }
-  }
-
-  edit(file: string, start: number, end: number, text: string, fingerprint: string): void {
-    this.buffer(file).replace(start, end, text, [fingerprint]);
-  }
-
-  note(fix: PlannedFix, kind: FixNote['kind'], message: string, at?: SourceLocation): void {
-    this.notes.push({
-      fingerprint: fix.finding.fingerprint,
-      ruleId: fix.finding.ruleId,
-      kind,
-      message,
-      ...(at && { at }),
-    });
   }
 }
 
@@ -104,22 +58,14 @@ export const bicepWriter: SourceWriter = {
   origins: ['bicep'],
   write(fixes: PlannedFix[], readText: ReadText, context?: WriteContext): WriterResult {
     const session = new Session(readText, context);
-    for (const fix of fixes)
-      for (const step of fix.steps) {
-        try {
-          applyStep(session, fix, step);
-        } catch (error) {
-          if (!(error instanceof WriterProblem)) throw error;
-          session.note(fix, 'manual', error.message, fix.resource.at);
-        }
-      }
+    session.applySteps(fixes, (fix, step) => applyStep(session, fix, step));
     for (const [file, pending] of session.appended) {
-      const text = session.buffer(file).text;
+      const text = session.open(file).text;
       const params = [...pending.params].join('\n');
       const body = [params, ...pending.blocks].filter(Boolean).join('\n');
       const separator = text.endsWith('\n\n') ? '' : text.endsWith('\n') ? '\n' : '\n\n';
       const header = '// Added by phiguard fix: resources the HIPAA findings of this file need.\n';
-      session.buffer(file).replace(text.length, text.length, `${separator}${header}${body}`, pending.fingerprints);
+      session.open(file).replace(text.length, text.length, `${separator}${header}${body}`, pending.fingerprints);
     }
     const newFiles: WriterResult['newFiles'] = [];
     for (const [file, pending] of session.subscription) {
@@ -136,12 +82,11 @@ export const bicepWriter: SourceWriter = {
       } else {
         const separator = existing.endsWith('\n') ? '\n' : '\n\n';
         session
-          .buffer(file)
+          .open(file)
           .replace(existing.length, existing.length, `${separator}${blocks.join('\n')}`, pending.fingerprints);
       }
     }
-    const edits = [...session.buffers.values()].flatMap((buffer) => buffer.edits());
-    return { edits, newFiles, notes: session.notes };
+    return { edits: session.edits(), newFiles, notes: session.notes };
   },
 };
 
@@ -167,7 +112,7 @@ function applyStep(session: Session, fix: PlannedFix, step: FixStep): void {
         removeLoopInput(session, fix);
         return;
       }
-      const text = session.buffer(resource.at.file).text;
+      const text = session.open(resource.at.file).text;
       const span = lineSpan(text, decl.start, decl.end);
       session.edit(resource.at.file, span.start, span.end, '', fix.finding.fingerprint);
       return;
@@ -199,7 +144,7 @@ function removeLoopInput(session: Session, fix: PlannedFix): void {
     throw new WriterProblem(
       `${fix.resource.address} is one instance of a loop: remove the failing element from the loop's input by hand`,
     );
-  const text = session.buffer(at.file).text;
+  const text = session.open(at.file).text;
   const span = lineSpan(text, found.item.start, found.item.end);
   const comma = /^\s*,/.exec(text.slice(span.end));
   session.edit(at.file, span.start, comma ? span.end + comma[0].length : span.end, '', fix.finding.fingerprint);
@@ -226,7 +171,7 @@ function setValue(session: Session, fix: PlannedFix, path: string, value: Value)
 function replaceAt(session: Session, fix: PlannedFix, at: SourceLocation, path: string, value: Value): boolean {
   let text: string;
   try {
-    text = session.buffer(at.file).text;
+    text = session.open(at.file).text;
   } catch {
     return false;
   }
@@ -301,7 +246,7 @@ function paramName(session: Session, at: SourceLocation): string | undefined {
 function usedElsewhere(session: Session, fix: PlannedFix, name: string): boolean {
   const file = fix.resource.at?.file;
   if (!file) return false;
-  const text = session.buffer(file).text;
+  const text = session.open(file).text;
   const own = declaration(session, fix);
   const pattern = new RegExp(`(?<![\\w.'])${name}(?![\\w'])`, 'g');
   for (const statement of session.parse(file).statements) {
@@ -325,7 +270,7 @@ function insert(session: Session, fix: PlannedFix, path: string, value: Value): 
   let object = bodyObject(decl.body);
   if (!object) throw new WriterProblem(`${fix.resource.address} has no object body to add ${path} to`);
   const segments = path.split('.');
-  const text = session.buffer(file).text;
+  const text = session.open(file).text;
   const unit = indentUnit(text);
   for (let i = 0; i < segments.length; i++) {
     const key = segments[i];
@@ -359,7 +304,7 @@ function insertProperty(
   key: string,
   value: Value,
 ): void {
-  const text = session.buffer(file).text;
+  const text = session.open(file).text;
   const unit = indentUnit(text);
   const oneLine = !text.slice(object.start, object.end).includes('\n');
   const outer = indentAt(text, object.start);
@@ -392,7 +337,7 @@ function removeValue(session: Session, fix: PlannedFix, path: string): void {
   if (offset === undefined || /\.json$/i.test(at.file))
     throw new WriterProblem(`cannot remove ${path} at ${at.file}:${at.line}`);
   const found = exprAt(session.parse(at.file), offset);
-  const text = session.buffer(at.file).text;
+  const text = session.open(at.file).text;
   if (found?.kind === 'property') {
     const span = lineSpan(text, found.item.start, found.item.end);
     session.edit(at.file, span.start, span.end, '', fix.finding.fingerprint);
@@ -451,7 +396,7 @@ function create(session: Session, fix: PlannedFix, step: Extract<FixStep, { kind
     if (!input) return undefined;
     const name = `${INPUT_PREFIX}${input.name}`;
     const declared = `@description(${bicepValue(input.why, '', '  ')})\nparam ${name} string\n`;
-    if (!target.params.has(declared) && !session.buffer(file).text.includes(`param ${name} `)) {
+    if (!target.params.has(declared) && !session.open(file).text.includes(`param ${name} `)) {
       target.params.add(declared);
       session.note(fix, 'needs-input', `${name} in ${file}: ${input.why}`, resource.at);
     }
@@ -638,7 +583,7 @@ function create(session: Session, fix: PlannedFix, step: Extract<FixStep, { kind
   }
   // A module file serves every instance of the module, and a second `fix` run sees what the first appended: a
   // symbol already declared (in the file or pending) is not declared again, which Bicep would reject.
-  const current = session.buffer(file).text;
+  const current = session.open(file).text;
   for (const block of blocks) {
     const symbol = symbolOf(block);
     if (symbol && (target.blocks.some((b) => symbolOf(b) === symbol) || declares(current, symbol))) continue;

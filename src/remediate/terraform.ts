@@ -10,7 +10,7 @@ import type { Resource, SourceLocation, Value } from '../core/types.js';
 import { type Block, type Body, type HclFile, parseHclRecovering } from '../ingest/terraform/hcl.js';
 import { azurermVersion, type Major } from '../ingest/terraform/providers.js';
 import type { FixStep } from '../rules/define.js';
-import { EditBuffer } from './edits.js';
+import { TextWriterSession, WriterProblem } from './session.js';
 import {
   attributeFor,
   indexesOf,
@@ -32,8 +32,8 @@ import {
   nodeAt,
   topLevelBlockAt,
 } from './terraform/hcl-edit.js';
-import { indentAt, indentUnit, offsetOf } from './text.js';
-import type { FixNote, PlannedFix, ReadText, SourceWriter, WriteContext, WriterResult } from './types.js';
+import { indentAt, indentUnit } from './text.js';
+import type { PlannedFix, ReadText, SourceWriter, WriteContext, WriterResult } from './types.js';
 
 export const REMEDIATION_FILE = 'phiguard-remediation.tf';
 
@@ -49,59 +49,15 @@ export function parseAddress(
   return { tfType: match[1], local: `${match[1]}.${match[2]}`, inModule: match[2].replace(/\[.*$/, ''), child };
 }
 
-class Session {
-  readonly buffers = new Map<string, EditBuffer>();
-  readonly notes: FixNote[] = [];
+class Session extends TextWriterSession {
   readonly created = new Map<string, { blocks: string[]; inputs: Map<string, string>; fingerprints: Set<string> }>();
   /** Blocks (file:address:kind) whose own body a create step already changed. */
   readonly createdFor = new Set<string>();
   readonly fingerprints = new Map<string, Set<string>>();
 
-  constructor(
-    readonly readText: ReadText,
-    readonly context: WriteContext | undefined,
-  ) {}
-
-  buffer(file: string): EditBuffer {
-    let buffer = this.buffers.get(file);
-    if (!buffer) {
-      buffer = new EditBuffer(file, this.readText(file));
-      this.buffers.set(file, buffer);
-    }
-    return buffer;
-  }
-
-  tryRead(file: string): string | undefined {
-    try {
-      return this.readText(file);
-    } catch {
-      return undefined;
-    }
-  }
-
-  edit(file: string, start: number, end: number, text: string, fingerprint: string): void {
-    this.buffer(file).replace(start, end, text, [fingerprint]);
-  }
-
-  /** The current offset of an adapter location (made against the original text). */
-  offset(at: SourceLocation): number | undefined {
-    const buffer = this.buffer(at.file);
-    return buffer.toCurrent(offsetOf(buffer.original, at.line, at.column));
-  }
-
   parse(file: string): HclFile | undefined {
-    const parsed = parseHclRecovering(file, this.buffer(file).text);
+    const parsed = parseHclRecovering(file, this.open(file).text);
     return parsed.errors.length > 0 ? undefined : parsed.file;
-  }
-
-  note(fix: PlannedFix, kind: FixNote['kind'], message: string, at?: SourceLocation): void {
-    this.notes.push({
-      fingerprint: fix.finding.fingerprint,
-      ruleId: fix.finding.ruleId,
-      kind,
-      message,
-      ...(at && { at }),
-    });
   }
 }
 
@@ -109,21 +65,12 @@ export const terraformWriter: SourceWriter = {
   origins: ['terraform'],
   write(fixes: PlannedFix[], readText: ReadText, context?: WriteContext): WriterResult {
     const session = new Session(readText, context);
-    for (const fix of fixes) {
-      for (const step of fix.steps) {
-        try {
-          applyStep(session, fix, step);
-        } catch (error) {
-          if (!(error instanceof WriterProblem)) throw error;
-          session.note(fix, 'manual', error.message, fix.resource.at);
-        }
-      }
-    }
-    const edits = [...session.buffers.values()].flatMap((buffer) => buffer.edits());
+    session.applySteps(fixes, (fix, step) => applyStep(session, fix, step));
+    const edits = session.edits();
     const newFiles: WriterResult['newFiles'] = [];
     for (const [file, created] of session.created) {
       const text = created.blocks.join('\n');
-      const existing = session.tryRead(file);
+      const existing = session.tryReadOriginal(file);
       const fingerprints = [...created.fingerprints];
       if (existing === undefined) newFiles.push({ file, text, fingerprints });
       else {
@@ -134,9 +81,6 @@ export const terraformWriter: SourceWriter = {
     return { edits, newFiles, notes: session.notes };
   },
 };
-
-/** A step this writer cannot express; becomes a 'manual' note. */
-class WriterProblem extends Error {}
 
 function applyStep(session: Session, fix: PlannedFix, step: FixStep): void {
   const resource = fix.resource;
@@ -162,7 +106,7 @@ function applyStep(session: Session, fix: PlannedFix, step: FixStep): void {
     case 'delete-resource': {
       if (address.child) throw new WriterProblem(`${resource.address} is part of ${address.local}; remove it there`);
       const block = subjectBlock(session, resource);
-      const text = session.buffer(resource.at.file).text;
+      const text = session.open(resource.at.file).text;
       const span = blockRemovalSpan(text, block);
       session.edit(resource.at.file, span.start, span.end, '', fix.finding.fingerprint);
       return;
@@ -186,13 +130,13 @@ function majorOf(session: Session, file: string): Major | undefined {
   const dir = dirname(file);
   const files: HclFile[] = [];
   for (const name of [file, ...['versions.tf', 'providers.tf', 'terraform.tf', 'main.tf'].map((n) => join(dir, n))]) {
-    const text = session.tryRead(name);
+    const text = session.tryReadOriginal(name);
     if (text === undefined) continue;
     const parsed = parseHclRecovering(name, text);
     files.push(parsed.file);
   }
   const lockFile = join(dir, '.terraform.lock.hcl');
-  const lockText = session.tryRead(lockFile);
+  const lockText = session.tryReadOriginal(lockFile);
   const version = azurermVersion(files, lockText === undefined ? undefined : { file: lockFile, text: lockText });
   return version.candidates.length === 1 ? version.candidates[0] : undefined;
 }
@@ -265,7 +209,7 @@ function literalAt(session: Session, at: SourceLocation): Value | undefined {
   const offset = session.offset(at);
   if (offset === undefined) return undefined;
   if (/\.json$/i.test(at.file)) {
-    const tree = parseTree(session.buffer(at.file).text);
+    const tree = parseTree(session.open(at.file).text);
     const node = tree && findNodeAtOffset(tree, offset);
     return node && node.offset === offset && node.type !== 'object' && node.type !== 'array' ? node.value : undefined;
   }
@@ -280,13 +224,13 @@ function literalAt(session: Session, at: SourceLocation): Value | undefined {
 }
 
 function replaceAt(session: Session, fix: PlannedFix, at: SourceLocation, path: string, value: Value): boolean {
-  const text = session.tryRead(at.file);
+  const text = session.tryReadOriginal(at.file);
   if (text === undefined) return false;
   const offset = session.offset(at);
   if (offset === undefined) return false;
   const via = fix.resource.via?.get(locationKey(path));
   if (/\.json$/i.test(at.file)) {
-    const current = session.buffer(at.file).text;
+    const current = session.open(at.file).text;
     const tree = parseTree(current);
     const node = tree && findNodeAtOffset(tree, offset);
     if (!node || node.offset !== offset) return false;
@@ -297,7 +241,7 @@ function replaceAt(session: Session, fix: PlannedFix, at: SourceLocation, path: 
     const found = nodeAt(hcl.body, offset);
     if (!found || found.kind === 'block') return false;
     const expr = found.kind === 'attribute' ? found.attribute.expr : found.expr;
-    const current = session.buffer(at.file).text;
+    const current = session.open(at.file).text;
     const indent = indentAt(current, expr.start);
     session.edit(at.file, expr.start, expr.end, hclValue(value, indent, indentUnit(current)), fix.finding.fingerprint);
   }
@@ -350,7 +294,7 @@ function variableName(session: Session, at: SourceLocation): string | undefined 
 function referencedElsewhere(session: Session, resource: Resource, name: string): boolean {
   const file = resource.at?.file;
   if (!file) return false;
-  const text = session.buffer(file).text;
+  const text = session.open(file).text;
   const hcl = session.parse(file);
   if (!hcl) return false;
   const own = subjectBlock(session, resource);
@@ -375,7 +319,8 @@ function patchBlock(
   ) {
     const at = resource.locations?.get(parent);
     if (!at) continue;
-    const hcl = session.tryRead(at.file) === undefined || /\.json$/i.test(at.file) ? undefined : session.parse(at.file);
+    const hcl =
+      session.tryReadOriginal(at.file) === undefined || /\.json$/i.test(at.file) ? undefined : session.parse(at.file);
     const offset = session.offset(at);
     if (!hcl || offset === undefined) return undefined;
     const block = hcl.body.blocks.find((b) => b.start <= offset && offset < b.end);
@@ -398,7 +343,7 @@ function insert(
   major: Major | undefined,
   attribute: TfAttribute,
 ): void {
-  const text = session.buffer(file).text;
+  const text = session.open(file).text;
   const unit = indentUnit(text);
   const indexes = indexesOf(canonicalPath);
   let indexCursor = 0;
@@ -469,7 +414,7 @@ function insertLines(
   lines: string,
   what: 'attribute' | 'block',
 ): void {
-  const text = session.buffer(file).text;
+  const text = session.open(file).text;
   if (isOneLine(text, body)) {
     // `network_rules { default_action = "Allow" }`: a one-line block takes one argument; open it up.
     const outer = indentAt(text, body.start);
@@ -528,7 +473,7 @@ function create(
   if (!made) throw new WriterProblem(`no Terraform form for a new ${step.resource}`);
   // A module's block serves every instance of the module: its new resources are written once, by their header
   // (`resource "type" "name"`), whichever instance asked first; so is a change to the block itself.
-  const written = session.tryRead(target) ?? '';
+  const written = session.tryReadOriginal(target) ?? '';
   const headers = new Set(pending.blocks.map(headerOf));
   for (const block of made.blocks) {
     const header = headerOf(block);
@@ -552,7 +497,7 @@ function create(
         session.note(fix, 'manual', `set ${change.path} of ${resource.address} to the new identity`, resource.at);
         continue;
       }
-      const text = session.buffer(file).text;
+      const text = session.open(file).text;
       const indent = bodyIndent(text, block.body, indentUnit(text));
       insertLines(
         session,
@@ -576,7 +521,7 @@ function create(
       );
       continue;
     }
-    const text = session.buffer(file).text;
+    const text = session.open(file).text;
     const unit = indentUnit(text);
     const indent = bodyIndent(text, block.body, unit);
     const inner = change.value as Record<string, Value>;
@@ -600,7 +545,7 @@ function addIdentity(session: Session, fix: PlannedFix, file: string, body: Body
         : undefined;
   if (typeof literal !== 'string' || !/^\s*SystemAssigned\s*$/i.test(literal)) return false;
   const ids = (value as Record<string, Value>).identity_ids;
-  const text = session.buffer(file).text;
+  const text = session.open(file).text;
   const unit = indentUnit(text);
   const indent = indentAt(text, type.start);
   // The later edit first: both offsets are in the text as it is now.
@@ -651,7 +596,7 @@ function removeValue(session: Session, fix: PlannedFix, path: string): void {
   if (!hcl || offset === undefined)
     throw new WriterProblem(`cannot remove ${path} of ${fix.resource.address} at ${at.file}:${at.line}`);
   const found = nodeAt(hcl.body, offset);
-  const text = session.buffer(at.file).text;
+  const text = session.open(at.file).text;
   if (found?.kind === 'block') {
     const span = lineSpan(text, found.block.start, found.block.end);
     session.edit(at.file, span.start, span.end, '', fix.finding.fingerprint);
