@@ -1,38 +1,18 @@
 // End-to-end waivers and baselines: the CLI as a user runs it, from the scanned directory, with a fixed clock.
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
+import { type CliResult, runCli } from '../helpers/run-cli.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 const schema = JSON.parse(readFileSync(join(ROOT, 'docs/findings.schema.json'), 'utf8'));
 const validate = new Ajv2020({ allErrors: true, strict: false, validateFormats: false }).compile(schema);
 
-/** Spawned asynchronously, so that the tests of a `concurrency: true` suite really run side by side. */
-function phiguard(
-  cwd: string,
-  args: string[],
-  now = '2026-06-01',
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/cli-entry.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', PHIGUARD_CONFIG: '', PHIGUARD_NOW: now, PHIGUARD_TEST_CWD: cwd },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function phiguard(cwd: string, args: string[], now = '2026-06-01'): Promise<CliResult> {
+  return runCli(cwd, args, { PHIGUARD_NOW: now });
 }
 
 interface JsonFinding {

@@ -8,31 +8,13 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { openStore } from '../../src/store/index.js';
+import { type CliResult, runCli } from '../helpers/run-cli.js';
 import { account, finding, start } from './fixtures.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
 
-function run(
-  cwd: string,
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/cli-entry.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', PHIGUARD_CONFIG: '', PHIGUARD_DB: '', PHIGUARD_TEST_CWD: cwd, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
+function run(cwd: string, args: string[], env: Record<string, string> = {}): Promise<CliResult> {
+  return runCli(cwd, args, { PHIGUARD_DB: '', ...env });
 }
 
 function template(tls: Record<string, string>): string {

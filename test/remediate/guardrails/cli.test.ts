@@ -1,32 +1,15 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
+import { type CliResult, runCli } from '../../helpers/run-cli.js';
 
-const ROOT = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 const work = mkdtempSync(join(tmpdir(), 'phiguard-guardrails-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'test/helpers/cli-entry.ts'), ...args], {
-    cwd: ROOT,
-    env: { ...process.env, NO_COLOR: '1', PHIGUARD_CONFIG: '', PHIGUARD_TEST_CWD: work },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
-  return new Promise((done, reject) => {
-    child.on('error', reject);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+function run(args: string[]): Promise<CliResult> {
+  return runCli(work, args);
 }
 
 const SUB = '/subscriptions/3f2c9a7e-5d1b-4c8e-9a6f-2b7d8e1c4a90';
