@@ -2,122 +2,43 @@
 // hand-made steps), apply the writer's edits, then check that only the edited spans changed, that the template still
 // parses, and (where a rule decides) that the rescan shows the rule passing for the subject.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { type ParseError, parse } from 'jsonc-parser';
-import { defaultConfig } from '../../src/core/config.js';
-import type { Inventory } from '../../src/core/inventory.js';
-import type { Finding, Resource } from '../../src/core/types.js';
+import type { Finding } from '../../src/core/types.js';
 import { armWriter } from '../../src/remediate/arm.js';
-import { applyEdits } from '../../src/remediate/edits.js';
-import { INPUT_PREFIX, type PlannedFix, type WriterResult } from '../../src/remediate/types.js';
-import { RULES } from '../../src/rules/catalog/index.js';
+import { INPUT_PREFIX } from '../../src/remediate/types.js';
 import type { FixStep } from '../../src/rules/define.js';
-import { runScan } from '../../src/scan/run.js';
+import { assertOnlyEdited, planFixes, scanFor, tempFolders, writeFixes } from '../helpers/remediate-harness.js';
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'phiguard-arm-fix-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-
-function config() {
-  const c = defaultConfig();
-  c.classification.default = 'phi';
-  return c;
-}
-
-async function scan(dir: string, ruleId: string) {
-  const rule = RULES.find((r) => r.id === ruleId);
-  assert.ok(rule, ruleId);
-  const subjects: { finding: Finding; resource: Resource }[] = [];
-  const resources: Resource[] = [];
-  let inventory: Inventory | undefined;
-  await runScan({
-    paths: [dir],
-    config: config(),
-    rules: [rule],
-    onFinding: () => {},
-    onSubject: (finding, resource) => subjects.push({ finding, resource }),
-    onInventory: (inv) => {
-      inventory = inv;
-      resources.push(...inv.resources);
-    },
-  });
-  return { rule, subjects, resources, inventory };
-}
+const folder = tempFolders('phiguard-arm-fix-');
 
 /**
  * Plans `steps` (or the rule's own fix) for the failing subjects of `ruleId`, or, with `only`, for the resources of
  * that type whatever their verdict; writes the edits and returns them with the original texts.
  */
 async function fix(dir: string, ruleId: string, steps: FixStep[] | 'rule' = 'rule', only?: string) {
-  const before = await scan(dir, ruleId);
+  const before = await scanFor(dir, ruleId);
   const targets = only
     ? before.resources
         .filter((r) => r.type.toLowerCase() === only.toLowerCase())
         .map((resource) => ({ resource, finding: { fingerprint: resource.address, ruleId } as Finding }))
     : before.subjects.filter((s) => s.finding.status === 'fail');
   assert.ok(targets.length > 0, `${ruleId}: something to fix`);
-  const fixes: PlannedFix[] = targets.map(({ finding, resource }) => ({
-    finding,
-    resource,
-    steps:
-      steps === 'rule'
-        ? (before.rule.fix?.(resource, {
-            path: finding.evidence.path,
-            actual: finding.evidence.actual,
-            config: config(),
-            inventory: before.inventory as Inventory,
-          }) ?? [])
-        : steps,
-  }));
-  const result = armWriter.write(fixes, (file) => readFileSync(file, 'utf8'), { resources: before.resources });
-  const originals = new Map<string, string>();
-  for (const file of new Set(result.edits.map((e) => e.file))) {
-    const text = readFileSync(file, 'utf8');
-    originals.set(file, text);
-    writeFileSync(
-      file,
-      applyEdits(
-        text,
-        result.edits.filter((e) => e.file === file),
-      ),
-    );
-  }
-  return { result, originals };
+  return writeFixes(armWriter, planFixes(before, targets, steps), before);
 }
 
-/** Bytes outside the edits' spans are unchanged, and every edited file still parses as JSON. */
-function assertOnlyEdited(result: WriterResult, originals: Map<string, string>) {
-  for (const [file, original] of originals) {
-    const edits = result.edits.filter((e) => e.file === file).sort((a, b) => a.start - b.start);
-    const now = readFileSync(file, 'utf8');
-    let at = 0;
-    let cursor = 0;
-    for (const edit of edits) {
-      assert.equal(now.slice(cursor, cursor + (edit.start - at)), original.slice(at, edit.start));
-      cursor += edit.start - at + edit.text.length;
-      at = edit.end;
-    }
-    assert.equal(now.slice(cursor), original.slice(at));
-    const errors: ParseError[] = [];
-    parse(now, errors, { allowTrailingComma: false });
-    assert.deepEqual(errors, [], `${file} still parses`);
-  }
+/** Every edited file still parses as strict JSON. */
+function parsesAsJson(file: string, text: string): void {
+  const errors: ParseError[] = [];
+  parse(text, errors, { allowTrailingComma: false });
+  assert.deepEqual(errors, [], `${file} still parses`);
 }
 
 /** The rule's statuses for one resource name after the fix; passes are not reported, so none means pass. */
 async function statusOf(dir: string, ruleId: string, name: string): Promise<string[]> {
-  const { subjects } = await scan(dir, ruleId);
+  const { subjects } = await scanFor(dir, ruleId);
   const statuses = subjects.filter((s) => s.finding.resource.name === name).map((s) => s.finding.status);
   return statuses.length === 0 ? ['pass'] : statuses;
 }
@@ -146,7 +67,7 @@ describe('arm writer: values at their origin', () => {
   it('replaces a value written in the resource, and nothing else', async () => {
     const dir = folder({ 'main.json': template([account('stphi', { minimumTlsVersion: 'TLS1_0' })]) });
     const { result, originals } = await fix(dir, 'PHI-STG-004');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     assert.equal(result.edits.length, 1);
     assert.equal(result.edits[0].text, '"TLS1_2"');
     assert.deepEqual(await statusOf(dir, 'PHI-STG-004', 'stphi'), ['pass']);
@@ -158,7 +79,7 @@ describe('arm writer: values at their origin', () => {
     });
     const dir = folder({ 'main.json': main });
     const { result, originals } = await fix(dir, 'PHI-STG-004');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     const after = readFileSync(join(dir, 'main.json'), 'utf8');
     assert.equal(after, main.replace('"defaultValue": "TLS1_0"', '"defaultValue": "TLS1_2"'));
     assert.deepEqual(await statusOf(dir, 'PHI-STG-004', 'stphi'), ['pass']);
@@ -171,7 +92,7 @@ describe('arm writer: values at their origin', () => {
     const parameters = `{\n  "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",\n  "contentVersion": "1.0.0.0",\n  "parameters": {\n    "tls": { "value": "TLS1_1" }\n  }\n}\n`;
     const dir = folder({ 'main.json': main, 'main.parameters.json': parameters });
     const { result, originals } = await fix(dir, 'PHI-STG-004');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     assert.equal(readFileSync(join(dir, 'main.json'), 'utf8'), main);
     assert.equal(readFileSync(join(dir, 'main.parameters.json'), 'utf8'), parameters.replace('"TLS1_1"', '"TLS1_2"'));
     assert.deepEqual(await statusOf(dir, 'PHI-STG-004', 'stphi'), ['pass']);
@@ -188,7 +109,7 @@ describe('arm writer: values at their origin', () => {
       [{ kind: 'set', path: 'properties.minimumTlsVersion', value: 'TLS1_2' }],
       'Microsoft.Storage/storageAccounts',
     );
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     const parsed = JSON.parse(readFileSync(join(dir, 'main.json'), 'utf8'));
     assert.deepEqual(parsed.parameters.tls, { type: 'string', defaultValue: 'TLS1_2' });
     assert.equal(parsed.resources[0].properties.minimumTlsVersion, "[parameters('tls')]");
@@ -240,7 +161,7 @@ describe('arm writer: absent properties are inserted in the file style', () => {
         ],
         'Microsoft.Storage/storageAccounts',
       );
-      assertOnlyEdited(result, originals);
+      assertOnlyEdited(result, originals, parsesAsJson);
       const unit = typeof indent === 'number' ? ' '.repeat(indent) : indent;
       const after = readFileSync(join(dir, 'main.json'), 'utf8');
       const inner = unit.repeat(4);
@@ -280,7 +201,7 @@ describe('arm writer: removals and deletions', () => {
       [{ kind: 'remove', path: 'properties.securityRules.1' }],
       'Microsoft.Network/networkSecurityGroups',
     );
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     const rules = JSON.parse(readFileSync(join(dir, 'main.json'), 'utf8')).resources[0].properties.securityRules;
     assert.deepEqual(
       rules.map((r: { name: string }) => r.name),
@@ -298,7 +219,7 @@ describe('arm writer: removals and deletions', () => {
       [{ kind: 'remove', path: 'properties.minimumTlsVersion' }],
       'Microsoft.Storage/storageAccounts',
     );
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     assert.deepEqual(JSON.parse(readFileSync(join(dir, 'main.json'), 'utf8')).resources[0].properties, {
       accessTier: 'Hot',
     });
@@ -338,7 +259,7 @@ describe('arm writer: removals and deletions', () => {
       ]),
     });
     const { result, originals } = await fix(dir, 'PHI-NET-005');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     const parsed = JSON.parse(readFileSync(join(dir, 'main.json'), 'utf8'));
     assert.deepEqual(
       parsed.resources.map((r: { name: string }) => r.name),
@@ -366,7 +287,7 @@ describe('arm writer: new resources', () => {
       ],
       'Microsoft.Storage/storageAccounts',
     );
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     const parsed = JSON.parse(readFileSync(join(dir, 'main.json'), 'utf8'));
     assert.deepEqual(parsed.parameters[`${INPUT_PREFIX}subnetId`], {
       type: 'string',
@@ -391,7 +312,7 @@ describe('arm writer: new resources', () => {
     };
     const dir = folder({ 'main.json': template([server]) });
     const { result, originals } = await fix(dir, 'PHI-NET-010');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     const parsed = JSON.parse(readFileSync(join(dir, 'main.json'), 'utf8'));
     const sql = parsed.resources[0];
     assert.equal(sql.identity.type, 'UserAssigned');
@@ -416,7 +337,7 @@ describe('arm writer: new resources', () => {
       ],
       'Microsoft.Storage/storageAccounts',
     );
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsJson);
     const parsed = JSON.parse(readFileSync(join(dir, 'main.json'), 'utf8'));
     const deployment = parsed.resources.find((r: { type: string }) => r.type === 'Microsoft.Resources/deployments');
     assert.equal(deployment.subscriptionId, '[subscription().subscriptionId]');
@@ -424,7 +345,7 @@ describe('arm writer: new resources', () => {
     const [setting] = deployment.properties.template.resources;
     assert.equal(setting.type, 'Microsoft.Insights/diagnosticSettings');
     assert.equal(setting.scope, undefined);
-    const { resources } = await scan(dir, 'PHI-LOG-007');
+    const { resources } = await scanFor(dir, 'PHI-LOG-007');
     const seen = resources.find((r) => r.type === 'Microsoft.Insights/diagnosticSettings');
     assert.match(
       seen?.id ?? '',

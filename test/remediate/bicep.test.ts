@@ -1,115 +1,33 @@
 // The Bicep writer through the real pipeline pieces: scan files in a temp dir, plan fixes, apply the writer's edits,
 // then check the changed bytes, that the files still parse, and that a rescan shows the rule passing.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { defaultConfig } from '../../src/core/config.js';
-import type { Inventory } from '../../src/core/inventory.js';
-import type { Finding, Resource } from '../../src/core/types.js';
+import { describe, it } from 'node:test';
 import { parseBicep, Source } from '../../src/ingest/bicep/index.js';
 import { bicepWriter } from '../../src/remediate/bicep.js';
-import { applyEdits } from '../../src/remediate/edits.js';
-import type { PlannedFix, WriterResult } from '../../src/remediate/types.js';
-import { RULES } from '../../src/rules/catalog/index.js';
 import type { FixStep } from '../../src/rules/define.js';
-import { runScan } from '../../src/scan/run.js';
+import { assertOnlyEdited, planFixes, scanFor, tempFolders, writeFixes } from '../helpers/remediate-harness.js';
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function folder(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'phiguard-bicep-fix-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  return dir;
-}
-
-function config() {
-  const c = defaultConfig();
-  c.classification.default = 'phi';
-  return c;
-}
-
-async function scan(dir: string, ruleId: string) {
-  const rule = RULES.find((r) => r.id === ruleId);
-  assert.ok(rule, ruleId);
-  const subjects: { finding: Finding; resource: Resource }[] = [];
-  const resources: Resource[] = [];
-  let inventory: Inventory | undefined;
-  const stats = await runScan({
-    paths: [dir],
-    config: config(),
-    rules: [rule],
-    onFinding: () => {},
-    onSubject: (finding, resource) => subjects.push({ finding, resource }),
-    onInventory: (inv) => {
-      inventory = inv;
-      resources.push(...inv.resources);
-    },
-  });
-  return { rule, subjects, resources, inventory, stats };
-}
+const folder = tempFolders('phiguard-bicep-fix-');
 
 /** Scans, plans `ruleId`'s failing findings (the rule's own fix, or `steps`), writes, and returns what changed. */
 async function fix(dir: string, ruleId: string, steps: FixStep[] | 'rule' = 'rule') {
-  const before = await scan(dir, ruleId);
+  const before = await scanFor(dir, ruleId);
   const failing = before.subjects.filter((s) => s.finding.status === 'fail');
   assert.ok(failing.length > 0, `${ruleId} should fail before the fix`);
-  const fixes: PlannedFix[] = failing.map(({ finding, resource }) => ({
-    finding,
-    resource,
-    steps:
-      steps === 'rule'
-        ? (before.rule.fix?.(resource, {
-            path: finding.evidence.path,
-            actual: finding.evidence.actual,
-            config: config(),
-            inventory: before.inventory as Inventory,
-          }) ?? [])
-        : steps,
-  }));
-  const result = bicepWriter.write(fixes, (file) => readFileSync(file, 'utf8'), { resources: before.resources });
-  for (const created of result.newFiles) writeFileSync(created.file, created.text);
-  const originals = new Map<string, string>();
-  for (const file of new Set(result.edits.map((e) => e.file))) {
-    const text = readFileSync(file, 'utf8');
-    originals.set(file, text);
-    writeFileSync(
-      file,
-      applyEdits(
-        text,
-        result.edits.filter((e) => e.file === file),
-      ),
-    );
-  }
-  return { result, originals };
+  return writeFixes(bicepWriter, planFixes(before, failing, steps), before);
 }
 
 async function rescan(dir: string, ruleId: string, address: string): Promise<string[]> {
-  const after = await scan(dir, ruleId);
+  const after = await scanFor(dir, ruleId);
   assert.equal(after.stats.resources > 0, true);
   const statuses = after.subjects.filter((s) => s.finding.resource.address === address).map((s) => s.finding.status);
   return statuses.length === 0 ? ['pass'] : statuses;
 }
 
-function assertOnlyEdited(result: WriterResult, originals: Map<string, string>) {
-  for (const [file, original] of originals) {
-    const edits = result.edits.filter((e) => e.file === file).sort((a, b) => a.start - b.start);
-    const now = readFileSync(file, 'utf8');
-    let at = 0;
-    let cursor = 0;
-    for (const edit of edits) {
-      assert.equal(now.slice(cursor, cursor + (edit.start - at)), original.slice(at, edit.start));
-      cursor += edit.start - at + edit.text.length;
-      at = edit.end;
-    }
-    assert.equal(now.slice(cursor), original.slice(at));
-    parseBicep(new Source(file, now), file.endsWith('.bicepparam') ? 'bicepparam' : 'bicep');
-  }
+function parsesAsBicep(file: string, text: string): void {
+  parseBicep(new Source(file, text), file.endsWith('.bicepparam') ? 'bicepparam' : 'bicep');
 }
 
 const ACCOUNT = (properties: string, params = '') => `${params}// PHI document store
@@ -131,7 +49,7 @@ describe('bicep writer: values at their origin', () => {
       ),
     });
     const { result, originals } = await fix(dir, 'PHI-STG-004');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsBicep);
     assert.match(readFileSync(join(dir, 'main.bicep'), 'utf8'), /minimumTlsVersion: 'TLS1_2' \/\/ legacy clients\n/);
     assert.deepEqual(await rescan(dir, 'PHI-STG-004', 'sa'), ['pass']);
   });
@@ -152,7 +70,7 @@ resource logs 'Microsoft.Storage/storageAccounts@2023-01-01' = {
 `;
     const dir = folder({ 'main.bicep': main });
     const { result, originals } = await fix(dir, 'PHI-STG-004');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsBicep);
     const text = readFileSync(join(dir, 'main.bicep'), 'utf8');
     assert.equal(text, main.replace("param tls string = 'TLS1_1'", "param tls string = 'TLS1_2'"));
     const shared = result.notes.filter((n) => n.kind === 'shared-value');
@@ -169,7 +87,7 @@ resource logs 'Microsoft.Storage/storageAccounts@2023-01-01' = {
       'main.bicepparam': params,
     });
     const { result, originals } = await fix(dir, 'PHI-STG-004');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsBicep);
     assert.equal(readFileSync(join(dir, 'main.bicepparam'), 'utf8'), params.replace("'TLS1_0'", "'TLS1_2'"));
     assert.deepEqual(await rescan(dir, 'PHI-STG-004', 'sa'), ['pass']);
   });
@@ -182,7 +100,7 @@ describe('bicep writer: absent values are inserted', () => {
       { kind: 'set', path: 'properties.networkAcls.defaultAction', value: 'Deny' },
       { kind: 'set', path: 'properties.publicNetworkAccess', value: 'Disabled' },
     ]);
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsBicep);
     const text = readFileSync(join(dir, 'main.bicep'), 'utf8');
     assert.match(
       text,
@@ -266,7 +184,7 @@ describe('bicep writer: new resources', () => {
         inputs: [{ name: 'subnetId', why: 'the subnet the endpoint gets its address in' }],
       },
     ]);
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsBicep);
     const text = readFileSync(join(dir, 'main.bicep'), 'utf8');
     assert.match(
       text,
@@ -277,7 +195,7 @@ describe('bicep writer: new resources', () => {
       result.notes.filter((n) => n.kind === 'needs-input').map((n) => n.message.split(' ')[0]),
       ['phiguard_input_subnetId'],
     );
-    const after = await scan(dir, 'PHI-STG-005');
+    const after = await scanFor(dir, 'PHI-STG-005');
     const endpoint = after.resources.find((r) => r.type === 'Microsoft.Network/privateEndpoints');
     assert.ok(endpoint, 'the rescan sees the endpoint');
     const properties = JSON.stringify(endpoint.properties);
@@ -294,7 +212,7 @@ describe('bicep writer: new resources', () => {
         inputs: [{ name: 'workspaceId', why: 'the audit workspace' }],
       },
     ]);
-    const after = await scan(dir, 'PHI-STG-004');
+    const after = await scanFor(dir, 'PHI-STG-004');
     const setting = after.resources.find((r) => r.type === 'Microsoft.Insights/diagnosticSettings');
     assert.ok(setting, 'the rescan sees the diagnostic setting');
     assert.match(setting.scope ?? '', /storageAccounts\/phidocs\/blobServices\/default$/i);
@@ -310,7 +228,7 @@ describe('bicep writer: customer-managed keys, subscription scope, loops', () =>
       ),
     });
     const { result, originals } = await fix(dir, 'PHI-STG-007');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsBicep);
     const text = readFileSync(join(dir, 'main.bicep'), 'utf8');
     assert.match(
       text,
@@ -325,7 +243,7 @@ describe('bicep writer: customer-managed keys, subscription scope, loops', () =>
     assert.match(text, /blob: \{\n\s+enabled: true/, 'the services already configured are kept');
     assert.ok(result.notes.some((n) => n.kind === 'shared-value' && /parameter default/.test(n.message)));
     assert.deepEqual(await rescan(dir, 'PHI-STG-007', 'sa'), ['pass']);
-    const keys = await scan(dir, 'PHI-KV-004');
+    const keys = await scanFor(dir, 'PHI-KV-004');
     const key = keys.resources.find((r) => r.type === 'Microsoft.KeyVault/vaults/keys');
     assert.ok(key, 'the rescan sees the key');
     assert.deepEqual(
@@ -348,7 +266,7 @@ describe('bicep writer: customer-managed keys, subscription scope, loops', () =>
     await fix(dir, 'PHI-STG-007');
     const text = readFileSync(join(dir, 'account.bicep'), 'utf8');
     assert.equal(text.match(/resource phiguardsaCmkVault /g)?.length, 1, text);
-    const after = await scan(dir, 'PHI-STG-007');
+    const after = await scanFor(dir, 'PHI-STG-007');
     assert.deepEqual(
       after.subjects.filter((s) => s.finding.status === 'fail').map((s) => s.finding.resource.name),
       [],
@@ -376,7 +294,7 @@ describe('bicep writer: customer-managed keys, subscription scope, loops', () =>
       /^\/\/ Added by phiguard fix[^\n]*\n\/\/ az deployment sub create [^\n]*\ntargetScope = 'subscription'\n/,
     );
     assert.ok(result.notes.some((n) => /az deployment sub create/.test(n.message)));
-    const after = await scan(dir, 'PHI-STG-004');
+    const after = await scanFor(dir, 'PHI-STG-004');
     const plan = after.resources.find((r) => r.type === 'Microsoft.Security/pricings');
     assert.ok(plan, 'the rescan sees the plan');
     assert.match(plan.id, /^\/subscriptions\/[^/]+\/providers\/Microsoft\.Security\/pricings\/StorageAccounts$/);
@@ -400,7 +318,7 @@ describe('bicep writer: customer-managed keys, subscription scope, loops', () =>
       /targetScope = 'subscription'\n\n@description\('the audit workspace'\)\nparam phiguard_input_workspaceId string\n/,
     );
     assert.ok(result.notes.some((n) => n.kind === 'needs-input' && n.message.startsWith('phiguard_input_workspaceId')));
-    const after = await scan(dir, 'PHI-STG-004');
+    const after = await scanFor(dir, 'PHI-STG-004');
     const setting = after.resources.find((r) => r.type === 'Microsoft.Insights/diagnosticSettings');
     assert.ok(setting, 'the rescan sees the setting');
     assert.match(
@@ -433,12 +351,12 @@ resource fw 'Microsoft.Sql/servers/firewallRules@2023-05-01-preview' = [
 `;
     const dir = folder({ 'main.bicep': text });
     const { result, originals } = await fix(dir, 'PHI-NET-005');
-    assertOnlyEdited(result, originals);
+    assertOnlyEdited(result, originals, parsesAsBicep);
     assert.equal(
       readFileSync(join(dir, 'main.bicep'), 'utf8'),
       text.replace("  { name: 'azure', start: '0.0.0.0', end: '0.0.0.0' }\n", ''),
     );
-    const after = await scan(dir, 'PHI-NET-005');
+    const after = await scanFor(dir, 'PHI-NET-005');
     assert.deepEqual(
       after.subjects.filter((s) => s.finding.status === 'fail'),
       [],

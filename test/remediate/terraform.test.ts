@@ -2,68 +2,25 @@
 // `fix` or hand-made steps), apply the writer's edits and new files, then check the bytes that changed, that the
 // module still parses, and that a rescan shows the rule passing for the subject.
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { after, describe, it } from 'node:test';
-import { defaultConfig } from '../../src/core/config.js';
-import type { Inventory } from '../../src/core/inventory.js';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
 import type { Finding, Resource } from '../../src/core/types.js';
 import { parseHcl } from '../../src/ingest/terraform/hcl.js';
 import { applyEdits } from '../../src/remediate/edits.js';
 import { attributeFor, terraformValue, throughCurrent } from '../../src/remediate/terraform/attributes.js';
 import { parseAddress, terraformWriter } from '../../src/remediate/terraform.js';
-import { INPUT_PREFIX, type PlannedFix, type WriterResult } from '../../src/remediate/types.js';
-import { RULES } from '../../src/rules/catalog/index.js';
+import { INPUT_PREFIX } from '../../src/remediate/types.js';
 import type { FixStep } from '../../src/rules/define.js';
-import { runScan } from '../../src/scan/run.js';
+import { assertOnlyEdited, planFixes, scanFor, tempFolders, writeFixes } from '../helpers/remediate-harness.js';
 
-const dirs: string[] = [];
-after(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-function module(files: Record<string, string>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'phiguard-tf-fix-'));
-  dirs.push(dir);
-  for (const [name, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(dir, name)), { recursive: true });
-    writeFileSync(join(dir, name), text);
-  }
-  return dir;
-}
-
-function config() {
-  const c = defaultConfig();
-  c.classification.default = 'phi';
-  return c;
-}
-
-async function scan(dir: string, ruleId: string) {
-  const rule = RULES.find((r) => r.id === ruleId);
-  assert.ok(rule, ruleId);
-  const subjects: { finding: Finding; resource: Resource }[] = [];
-  const resources: Resource[] = [];
-  let inventory: Inventory | undefined;
-  const stats = await runScan({
-    paths: [dir],
-    config: config(),
-    rules: [rule],
-    onFinding: () => {},
-    onSubject: (finding, resource) => subjects.push({ finding, resource }),
-    onInventory: (inv) => {
-      inventory = inv;
-      resources.push(...inv.resources);
-    },
-  });
-  return { rule, subjects, resources, inventory, stats };
-}
+const module = tempFolders('phiguard-tf-fix-');
 
 type Steps = FixStep[] | 'rule';
 
 /** Scans, plans the fixes of `ruleId`'s failing findings, writes them, and returns what changed. */
 async function fixModule(dir: string, ruleId: string, steps: Steps = 'rule', mustFail = true) {
-  const before = await scan(dir, ruleId);
+  const before = await scanFor(dir, ruleId);
   let failing = before.subjects.filter((s) => s.finding.status === 'fail');
   if (mustFail) assert.ok(failing.length > 0, `${ruleId} should fail before the fix`);
   else if (failing.length === 0) {
@@ -73,45 +30,12 @@ async function fixModule(dir: string, ruleId: string, steps: Steps = 'rule', mus
       .filter((r) => types.has(r.type.toLowerCase()))
       .map((resource) => ({ resource, finding: { fingerprint: resource.address, ruleId } as Finding }));
   }
-  const fixes: PlannedFix[] = failing.map(({ finding, resource }) => ({
-    finding,
-    resource,
-    steps:
-      steps === 'rule'
-        ? (before.rule.fix?.(resource, {
-            path: finding.evidence.path,
-            actual: finding.evidence.actual,
-            config: config(),
-            inventory: before.inventory as Inventory,
-          }) ?? [])
-        : steps,
-  }));
-  const texts = new Map<string, string>();
-  const readText = (file: string) => {
-    const text = texts.get(file) ?? readFileSync(file, 'utf8');
-    texts.set(file, text);
-    return text;
-  };
-  const result = terraformWriter.write(fixes, readText, { resources: before.resources });
-  const originals = new Map<string, string>();
-  for (const file of new Set(result.edits.map((e) => e.file))) {
-    const text = readFileSync(file, 'utf8');
-    originals.set(file, text);
-    writeFileSync(
-      file,
-      applyEdits(
-        text,
-        result.edits.filter((e) => e.file === file),
-      ),
-    );
-  }
-  for (const created of result.newFiles) writeFileSync(created.file, created.text);
-  return { result, originals, failing };
+  return { ...writeFixes(terraformWriter, planFixes(before, failing, steps), before), failing };
 }
 
 /** The rule's verdicts per subject address after the fix. */
 async function rescan(dir: string, ruleId: string) {
-  const after = await scan(dir, ruleId);
+  const after = await scanFor(dir, ruleId);
   assert.deepEqual(
     after.stats.diagnostics.filter((d) => d.kind === 'parse-error'),
     [],
@@ -126,22 +50,6 @@ async function rescan(dir: string, ruleId: string) {
 function statusOf(subjects: { finding: Finding }[], address: string): string[] {
   const statuses = subjects.filter((s) => s.finding.resource.address === address).map((s) => s.finding.status);
   return statuses.length === 0 ? ['pass'] : statuses;
-}
-
-/** Bytes outside the edits' spans are unchanged: the new text is the old with only those spans replaced. */
-function assertOnlyEdited(result: WriterResult, originals: Map<string, string>) {
-  for (const [file, original] of originals) {
-    const edits = result.edits.filter((e) => e.file === file).sort((a, b) => a.start - b.start);
-    const now = readFileSync(file, 'utf8');
-    let at = 0;
-    let cursor = 0;
-    for (const edit of edits) {
-      assert.equal(now.slice(cursor, cursor + (edit.start - at)), original.slice(at, edit.start));
-      cursor += edit.start - at + edit.text.length;
-      at = edit.end;
-    }
-    assert.equal(now.slice(cursor), original.slice(at));
-  }
 }
 
 const STORAGE = (extra: string) => `terraform {
@@ -405,7 +313,7 @@ ${rules}}
         '  network_rules {\n    default_action = "Deny"\n    ip_rules       = ["0.0.0.0/0", "10.0.0.0/8"]\n  }\n',
       ),
     });
-    const before = await scan(list, 'PHI-STG-005');
+    const before = await scanFor(list, 'PHI-STG-005');
     const account = before.resources.find((r) => r.address === 'azurerm_storage_account.main');
     assert.ok(account?.locations?.get('properties.networkacls.iprules.0.value'));
     const result = terraformWriter.write(
@@ -453,7 +361,7 @@ describe('terraform writer: new resources', () => {
       ['phiguard_input_subnetId'],
     );
     // The rescan sees the endpoint linked to the account, and the missing input as unresolved.
-    const after = await scan(dir, 'PHI-STG-005');
+    const after = await scanFor(dir, 'PHI-STG-005');
     const endpoint = after.resources.find((r) => r.type === 'Microsoft.Network/privateEndpoints');
     assert.ok(endpoint);
     const connection = JSON.stringify(endpoint.properties);
