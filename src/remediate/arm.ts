@@ -8,7 +8,14 @@ import { type Node, parseTree } from 'jsonc-parser';
 import { toPlain } from '../core/path.js';
 import type { Resource, SourceLocation, Value, ValueObject } from '../core/types.js';
 import type { FixStep, NewResourceKind } from '../rules/define.js';
-import { diskEncryptionSetProperties, type KeyRefs, keyWiring, needsDiskEncryptionSet } from './cmk.js';
+import {
+  cmkRotationPolicy,
+  cmkVaultProperties,
+  diskEncryptionSetProperties,
+  type KeyRefs,
+  keyWiring,
+  needsDiskEncryptionSet,
+} from './cmk.js';
 import { EditBuffer } from './edits.js';
 import { WriterSession } from './session.js';
 import {
@@ -705,12 +712,7 @@ function newResources(
           location: subject.location,
           properties: {
             tenantId: '[subscription().tenantId]',
-            sku: { family: 'A', name: 'premium' },
-            enableRbacAuthorization: true,
-            enableSoftDelete: true,
-            softDeleteRetentionInDays: 90,
-            enablePurgeProtection: true,
-            publicNetworkAccess: 'Disabled',
+            ...cmkVaultProperties(),
           },
         },
         {
@@ -721,14 +723,7 @@ function newResources(
             kty: str('keyType') ?? 'RSA',
             keySize: typeof s.keySize === 'number' ? s.keySize : 3072,
             keyOps: ['wrapKey', 'unwrapKey'],
-            // PHI-KV-004's own fix: rotate every 180 days, notify 30 days before the one-year expiry.
-            rotationPolicy: {
-              lifetimeActions: [
-                { trigger: { timeAfterCreate: 'P180D' }, action: { type: 'rotate' } },
-                { trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'notify' } },
-              ],
-              attributes: { expiryTime: 'P1Y' },
-            },
+            rotationPolicy: cmkRotationPolicy(),
           },
           dependsOn: [`[resourceId('Microsoft.KeyVault/vaults', ${vaultExpression})]`],
         },

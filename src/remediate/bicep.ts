@@ -23,7 +23,7 @@ import {
   property,
   resourceDecls,
 } from './bicep/syntax.js';
-import { canWireKey, type KeyRefs, keyWiring } from './cmk.js';
+import { canWireKey, cmkRotationPolicy, cmkVaultProperties, type KeyRefs, keyWiring } from './cmk.js';
 import { TextWriterSession, WriterProblem } from './session.js';
 import { indentAt, indentUnit, lineSpan } from './text.js';
 import {
@@ -641,12 +641,7 @@ function customerManagedKey(
       location,
       properties: {
         tenantId: ref('subscription().tenantId'),
-        sku: { family: 'A', name: 'premium' },
-        enableRbacAuthorization: true,
-        enableSoftDelete: true,
-        softDeleteRetentionInDays: 90,
-        enablePurgeProtection: true,
-        publicNetworkAccess: 'Disabled',
+        ...cmkVaultProperties(),
       },
     }),
     resourceText(key, KEY_API.keys, {
@@ -657,14 +652,7 @@ function customerManagedKey(
         kty: typeof settings.keyType === 'string' ? settings.keyType : 'RSA',
         keySize: typeof settings.keySize === 'number' ? settings.keySize : 3072,
         keyOps: ['wrapKey', 'unwrapKey'],
-        // PHI-KV-004's own fix: rotate every 180 days, notify 30 days before the one-year expiry.
-        rotationPolicy: {
-          lifetimeActions: [
-            { trigger: { timeAfterCreate: 'P180D' }, action: { type: 'rotate' } },
-            { trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'notify' } },
-          ],
-          attributes: { expiryTime: 'P1Y' },
-        },
+        rotationPolicy: cmkRotationPolicy(),
       },
     }),
     resourceText(identity, KEY_API.identities, { name: ref(`'\${${symbol}.name}-cmk-identity'`), location }),

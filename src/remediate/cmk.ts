@@ -21,6 +21,30 @@ export interface KeyRefs {
   diskEncryptionSetId?: Value;
 }
 
+/**
+ * The new key vault's settings after its tenant: premium SKU (HSM-backed keys possible), RBAC, soft delete and purge
+ * protection (Azure requires both on a vault that holds customer-managed keys), no public access.
+ */
+export function cmkVaultProperties() {
+  return {
+    sku: { family: 'A', name: 'premium' },
+    enableRbacAuthorization: true,
+    enableSoftDelete: true,
+    softDeleteRetentionInDays: 90,
+    enablePurgeProtection: true,
+    publicNetworkAccess: 'Disabled',
+  };
+}
+
+/** PHI-KV-004's own fix: rotate every 180 days, notify 30 days before the one-year expiry. */
+export function cmkRotationPolicy() {
+  const lifetimeActions: { trigger: Record<string, string>; action: { type: string } }[] = [
+    { trigger: { timeAfterCreate: 'P180D' }, action: { type: 'rotate' } },
+    { trigger: { timeBeforeExpiry: 'P30D' }, action: { type: 'notify' } },
+  ];
+  return { lifetimeActions, attributes: { expiryTime: 'P1Y' } };
+}
+
 /** Disks take a key through a disk encryption set, which the writer adds beside the key. */
 export function needsDiskEncryptionSet(type: string): boolean {
   return DISK_CONSUMERS.has(type.toLowerCase());
