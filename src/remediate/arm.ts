@@ -281,20 +281,6 @@ function origin(
 }
 
 /** Other resources whose value at some path comes from the same spot: editing it changes them too. */
-function sharers(session: Session, resource: Resource, location: SourceLocation): string[] {
-  const out = new Set<string>();
-  for (const other of session.context?.resources ?? []) {
-    if (other === resource || other.id === resource.id || !other.locations) continue;
-    for (const [, at] of other.locations) {
-      if (at.file === location.file && at.line === location.line && at.column === location.column) {
-        out.add(other.name || other.address);
-        break;
-      }
-    }
-  }
-  return [...out];
-}
-
 function setStep(
   session: Session,
   fix: PlannedFix,
@@ -313,7 +299,9 @@ function setStep(
   const inTemplate = file.file === fix.resource.at?.file || file.file === fix.resource.file;
   const via = fix.resource.via?.get(target.key);
   if (via && /parameter|variable/i.test(via) && rest.length === 0) {
-    const others = sharers(session, fix.resource, target.location);
+    const others = [
+      ...new Set(session.sharers(fix.resource, target.location).map((other) => other.name || other.address)),
+    ];
     if (others.length > 0) {
       session.note(
         fix,

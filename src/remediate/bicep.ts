@@ -202,15 +202,7 @@ function replaceAt(session: Session, fix: PlannedFix, at: SourceLocation, path: 
 }
 
 function flagShared(session: Session, fix: PlannedFix, at: SourceLocation, via: string): void {
-  const others = new Set<string>();
-  for (const other of session.context?.resources ?? []) {
-    if (other.id === fix.resource.id || !other.locations) continue;
-    for (const location of other.locations.values())
-      if (location.file === at.file && location.line === at.line && location.column === at.column) {
-        others.add(other.address);
-        break;
-      }
-  }
+  const others = new Set(session.sharers(fix.resource, at).map((other) => other.address));
   const name = paramName(session, at);
   const what = name ? `${via === 'variable' ? 'variable' : 'parameter'} ${name}` : `the value at ${at.file}:${at.line}`;
   if (others.size > 0)

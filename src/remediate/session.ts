@@ -1,6 +1,6 @@
 // The bookkeeping every SourceWriter shares for one write(): each file read once and edited through one buffer,
 // the notes for the user, and steps the writer cannot express turned into 'manual' notes.
-import type { SourceLocation } from '../core/types.js';
+import type { Resource, SourceLocation } from '../core/types.js';
 import type { FixStep } from '../rules/define.js';
 import { EditBuffer } from './edits.js';
 import { offsetOf } from './text.js';
@@ -54,6 +54,18 @@ export class WriterSession<F extends { readonly text: string; edits(): TextEdit[
     } catch {
       return undefined;
     }
+  }
+
+  /** The scan's other resources with a value from `at`: an edit there changes them too. */
+  sharers(resource: Resource, at: SourceLocation): Resource[] {
+    return (this.context?.resources ?? []).filter(
+      (other) =>
+        other !== resource &&
+        other.id !== resource.id &&
+        [...(other.locations?.values() ?? [])].some(
+          (location) => location.file === at.file && location.line === at.line && location.column === at.column,
+        ),
+    );
   }
 
   note(fix: PlannedFix, kind: FixNote['kind'], message: string, at?: SourceLocation): void {
