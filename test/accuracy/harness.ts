@@ -20,7 +20,7 @@ const DIVERGENCES = new URL('divergences.yaml', import.meta.url);
 
 export type Platform = 'arm' | 'bicep' | 'terraform';
 
-interface SpecRule {
+export interface SpecRule {
   id: string;
   crosswalk?: { kics?: string[] };
   crosswalk_config?: Record<string, unknown>;
@@ -75,7 +75,7 @@ function camel(segment: string): string {
 }
 
 /** rules.yaml `crosswalk_config` uses `.phiguard.yaml` keys (snake_case); the effective config is camelCase. */
-function corpusConfig(rule: SpecRule): Config {
+export function corpusConfig(rule: SpecRule): Config {
   const config = defaultConfig();
   // Harness note (rules.yaml): phi_scoped rules would otherwise see every corpus resource as not applicable.
   config.classification.default = 'phi';
@@ -89,7 +89,7 @@ function corpusConfig(rule: SpecRule): Config {
   return config;
 }
 
-function platformOf(file: string, folderPlatform: string): Platform | undefined {
+export function platformOf(file: string, folderPlatform: string): Platform | undefined {
   if (folderPlatform === 'terraform') return file.endsWith('.tf') ? 'terraform' : undefined;
   if (file.endsWith('.bicep')) return 'bicep';
   if (file.endsWith('.json')) return 'arm';

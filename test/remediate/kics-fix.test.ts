@@ -8,50 +8,22 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
-import { type Config, defaultConfig } from '../../src/core/config.js';
+import type { Config } from '../../src/core/config.js';
 import { UserError } from '../../src/core/errors.js';
 import { planFix, verifyFix, writeFiles } from '../../src/remediate/fix.js';
 import type { TextEdit } from '../../src/remediate/types.js';
 import { RULES } from '../../src/rules/catalog/index.js';
+import { corpusConfig, type Platform, platformOf, type SpecRule } from '../accuracy/harness.js';
 
 const SHARED = new URL('../../../shared/', import.meta.url);
 const CORPUS = new URL('corpus/kics/', SHARED);
-
-type Platform = 'arm' | 'bicep' | 'terraform';
 
 /**
  * Samples phiguard cannot fix automatically, each with the reason (reviewed). Keyed `<rule> <sample>`.
  */
 const EXPECTED_EXCEPTIONS: Record<string, string> = {};
 
-interface SpecRule {
-  id: string;
-  crosswalk?: { kics?: string[] };
-  crosswalk_config?: Record<string, unknown>;
-}
-
 const spec = parse(readFileSync(new URL('spec/rules.yaml', SHARED), 'utf8')) as { rules: SpecRule[] };
-
-/** As the accuracy harness: every corpus resource is PHI, plus the rule's crosswalk config (snake_case keys). */
-function corpusConfig(rule: SpecRule): Config {
-  const config = defaultConfig();
-  config.classification.default = 'phi';
-  for (const [key, value] of Object.entries(rule.crosswalk_config ?? {})) {
-    const segments = key.split('.').map((s) => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase()));
-    let target = config as unknown as Record<string, unknown>;
-    for (const segment of segments.slice(0, -1)) target = target[segment] as Record<string, unknown>;
-    target[segments[segments.length - 1]] = value;
-  }
-  config.source = 'kics fix test';
-  return config;
-}
-
-function platformOf(file: string, folderPlatform: string): Platform | undefined {
-  if (folderPlatform === 'terraform') return file.endsWith('.tf') ? 'terraform' : undefined;
-  if (file.endsWith('.bicep')) return 'bicep';
-  if (file.endsWith('.json')) return 'arm';
-  return undefined;
-}
 
 /** Every original byte outside the edits is in the result, in order, where the edits put it. */
 function assertOnlyEditedSpans(before: string, after: string, edits: readonly TextEdit[], label: string): void {
