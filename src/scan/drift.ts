@@ -34,19 +34,10 @@ export function deploymentIdentity(resource: Pick<Resource, 'id'>): Identity | u
 }
 
 interface Side {
+  /** Any failure (or waived failure) of the rule on this resource fails the side. */
   status: 'pass' | 'fail';
   group: string | undefined;
   findings: Finding[];
-}
-
-/** The worse of the side's findings for one rule on one resource: any failure fails it. */
-function merge(side: Side | undefined, finding: Finding, group: string | undefined): Side | undefined {
-  if (finding.status === 'unknown') return side;
-  const status = finding.status === 'pass' ? 'pass' : 'fail';
-  if (!side) return { status, group, findings: [finding] };
-  side.findings.push(finding);
-  if (status === 'fail') side.status = 'fail';
-  return side;
 }
 
 /**
@@ -54,25 +45,29 @@ function merge(side: Side | undefined, finding: Finding, group: string | undefin
  * verdicts link nothing: a value that cannot be resolved says nothing about drift.
  */
 export class DriftLinker {
-  /** rule id + chain -> group key -> side. Code sides are few; deployed sides may be many groups per chain. */
+  /** rule id + chain -> one side per resource group. Code sides are few; deployed ones may span many groups. */
   private readonly code = new Map<string, Side[]>();
   private readonly deployed = new Map<string, Side[]>();
 
   observe(finding: Finding, resource: Resource): void {
+    if (finding.status === 'unknown') return;
     const identity = deploymentIdentity(resource);
     if (!identity) return;
     const key = `${finding.ruleId}|${identity.chain}`;
     const sides = LIVE_ORIGINS.has(resource.origin) ? this.deployed : this.code;
     const list = sides.get(key) ?? [];
-    const existing = list.find((side) => side.group === identity.group);
-    const merged = merge(existing, finding, identity.group);
-    if (merged && !existing) list.push(merged);
-    if (list.length > 0) sides.set(key, list);
+    sides.set(key, list);
+    let side = list.find((candidate) => candidate.group === identity.group);
+    if (!side) {
+      side = { status: 'pass', group: identity.group, findings: [] };
+      list.push(side);
+    }
+    side.findings.push(finding);
+    if (finding.status !== 'pass') side.status = 'fail';
   }
 
-  /** Attaches `drift` to each finding whose resource passes on one side and fails on the other. Returns how many. */
-  link(): number {
-    let linked = 0;
+  /** Attaches `drift` to each finding whose resource passes on one side and fails on the other. */
+  link(): void {
     for (const [key, codeSides] of this.code) {
       const deployedSides = this.deployed.get(key);
       if (!deployedSides) continue;
@@ -85,15 +80,14 @@ export class DriftLinker {
         if (code.status === deployed.status) continue;
         // The same resource may be declared in several code bases (ARM and Bicep and Terraform): each failing
         // declaration is linked, a deployed failure only once, to the first declaration that passes.
-        if (code.status === 'pass') linked += annotate(deployed, code, 'fixed-in-code');
-        else linked += annotate(code, deployed, 'changed-by-hand');
+        if (code.status === 'pass') annotate(deployed, code, 'fixed-in-code');
+        else annotate(code, deployed, 'changed-by-hand');
       }
     }
-    return linked;
   }
 }
 
-function annotate(failing: Side, passing: Side, state: Drift['state']): number {
+function annotate(failing: Side, passing: Side, state: Drift['state']): void {
   const other = passing.findings[0];
   const counterpart: Drift['counterpart'] = {
     file: other.location?.file ?? null,
@@ -101,17 +95,14 @@ function annotate(failing: Side, passing: Side, state: Drift['state']): number {
     address: other.resource.address,
     status: other.status,
   };
-  let count = 0;
   for (const finding of failing.findings) {
     if (finding.status === 'pass' || finding.drift) continue;
     finding.drift = { state, counterpart };
     finding.message = `${finding.message} (${describeDrift(finding.drift)})`;
-    count++;
   }
-  return count;
 }
 
-export function describeDrift(drift: Drift): string {
+function describeDrift(drift: Drift): string {
   const where = drift.counterpart.file
     ? `${drift.counterpart.file}${drift.counterpart.line ? `:${drift.counterpart.line}` : ''}`
     : drift.counterpart.address;

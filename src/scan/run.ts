@@ -64,8 +64,6 @@ export interface ScanStats {
   diagnostics: IngestDiagnostic[];
   /** Something could not be read or parsed, or nothing at all was evaluated (exit code 3). */
   incomplete: boolean;
-  /** Findings linked as drift between code and deployed state (only when both were scanned). */
-  driftLinked?: number;
   /** No config: every resource was treated as PHI. */
   emergencyMode: boolean;
 }
@@ -286,7 +284,7 @@ export async function runScan(options: ScanOptions): Promise<ScanStats> {
   options.onInventory?.(inventory);
   for (const finding of engine.evaluate(inventory)) emit(finding);
   if (drift) {
-    stats.driftLinked = drift.link();
+    drift.link();
     for (const finding of held) if (finding.status !== 'pass' || options.includePassed) options.onFinding(finding);
   }
   for (const notice of waivers?.unused() ?? []) notify(notice);
