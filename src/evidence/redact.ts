@@ -1,3 +1,4 @@
+import { isObject } from '../core/path.js';
 import { Unresolved } from '../core/types.js';
 
 /**
@@ -173,10 +174,6 @@ function redactAllStrings(value: unknown, kind: string): unknown {
   return value;
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Unresolved);
-}
-
 const SECURE_PARAMETER_TYPE = /^secure(string|object)$/i;
 const SECURE_PARAMETER_VALUES = new Set(['defaultValue', 'value', 'allowedValues']);
 const PARAMETER_DECLARATION_KEYS = ['defaultValue', 'allowedValues', 'metadata', 'minLength', 'maxLength'];
@@ -218,7 +215,7 @@ function redactNode(value: unknown, secretNamed = false): unknown {
       const properties = redactNode(item) as Record<string, unknown>;
       if ('value' in properties) properties.value = redactAllStrings(properties.value, 'secret');
       out[key] = properties;
-    } else if (isSecretName(key) && isPlainObject(item) && isParameterDeclaration(item, true)) {
+    } else if (isSecretName(key) && isObject(item) && isParameterDeclaration(item, true)) {
       out[key] = redactNode(item, true);
     } else if (isSecretName(key) && (typeof item === 'string' || (item !== null && typeof item === 'object'))) {
       out[key] = redactAllStrings(item, kindForName(key));

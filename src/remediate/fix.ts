@@ -8,14 +8,13 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import type { Config } from '../core/config.js';
 import { InputError } from '../core/errors.js';
 import type { Inventory } from '../core/inventory.js';
+import { isObject } from '../core/path.js';
 import {
   type Finding,
   LIVE_ORIGINS,
   type Resource,
   type Severity,
   severityRank,
-  Unresolved,
-  type Value,
   type ValueObject,
 } from '../core/types.js';
 import type { WaiverSet } from '../governance/waivers.js';
@@ -283,10 +282,6 @@ function mergeSettings(a: ValueObject, b: ValueObject): ValueObject {
     else out[key] = value;
   }
   return out;
-}
-
-function isObject(value: Value | undefined): value is ValueObject {
-  return value !== null && typeof value === 'object' && !Array.isArray(value) && !(value instanceof Unresolved);
 }
 
 function writeChanges(
