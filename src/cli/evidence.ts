@@ -1,10 +1,10 @@
 // `phiguard evidence export` and `phiguard evidence verify` (docs/evidence.md).
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { ConfigError, InputError } from '../core/errors.js';
 import { EXIT } from '../report/summary.js';
 import { scanClock } from './governance.js';
+import { writeFileAtomic } from './output.js';
 
 export interface ExportFlags {
   out: string;
@@ -26,18 +26,6 @@ function checkSince(since: string | undefined): string | undefined {
     );
   }
   return since;
-}
-
-/** The package appears whole or not at all: written beside its target, then renamed over it. */
-async function writeBytesAtomic(path: string, bytes: Uint8Array): Promise<void> {
-  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
-  try {
-    await writeFile(temporary, bytes, { flush: true });
-    await rename(temporary, path);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new InputError(`cannot write the package (${(error as NodeJS.ErrnoException).code})`, { file: path });
-  }
 }
 
 export async function evidenceExport(flags: ExportFlags, version: string): Promise<number> {
@@ -81,7 +69,8 @@ export async function evidenceExport(flags: ExportFlags, version: string): Promi
           ? async () => ({ reason: 'disabled with --no-pdf' })
           : async (html) => (await import('../evidence/pdf.js')).renderPdf(html),
     });
-    await writeBytesAtomic(flags.out, built.zip);
+    // The package appears whole or not at all.
+    await writeFileAtomic(flags.out, built.zip);
     const pdf = built.manifest.pdf.included ? 'narrative.pdf included' : built.manifest.pdf.note;
     process.stderr.write(
       `phiguard: wrote ${flags.out}: ${built.scans} scan(s), ${built.subjects} finding(s), ${built.manifest.files.length} files, ledger entries ${built.manifest.ledger.firstSeq}-${built.manifest.ledger.treeSize}; ${pdf}\n` +

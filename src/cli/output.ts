@@ -8,10 +8,11 @@ function temporaryPath(path: string): string {
 }
 
 /** Writes a whole file atomically: a reader never sees half a report, and a crash leaves the old file intact. */
-export async function writeFileAtomic(path: string, content: string): Promise<void> {
+export async function writeFileAtomic(path: string, content: string | Uint8Array): Promise<void> {
   const temporary = temporaryPath(path);
   try {
-    await writeFile(temporary, content);
+    // flush: the data is on disk before the rename makes it the file (a crash leaves the old file, not an empty one).
+    await writeFile(temporary, content, { flush: true });
     await rename(temporary, path);
   } catch (error) {
     await rm(temporary, { force: true });
