@@ -199,11 +199,20 @@ Examples:
   const guardrails = program
     .command('guardrails')
     .description('generate preventive and detective controls: Azure Policy, Sentinel rules, Conditional Access');
+  /** Every guardrail is one document: where it goes, which config it reads, whether notes are printed. */
+  const guardrail = (name: string, description: string) =>
+    guardrails
+      .command(name)
+      .description(description)
+      .option('-o, --output <file>', 'write to this file (default: stdout)')
+      .option('-c, --config <file>', 'config file (default: .phiguard.yaml in the current directory)')
+      .option('-q, --quiet', 'do not print notes on stderr');
   const guardrailFormat = (fallback: string) =>
     new Option('-f, --format <format>', `arm, bicep, terraform or json (default: ${fallback})`);
-  guardrails
-    .command('policy')
-    .description('an Azure Policy initiative for the HIPAA rules (built-in + custom definitions) and its assignment')
+  guardrail(
+    'policy',
+    'an Azure Policy initiative for the HIPAA rules (built-in + custom definitions) and its assignment',
+  )
     .requiredOption(
       '--scope <id>',
       'assignment scope: /subscriptions/<guid> or /providers/Microsoft.Management/managementGroups/<name>',
@@ -214,9 +223,6 @@ Examples:
         .default('audit'),
     )
     .addOption(guardrailFormat('arm'))
-    .option('-o, --output <file>', 'write to this file (default: stdout)')
-    .option('-c, --config <file>', 'config file (default: .phiguard.yaml in the current directory)')
-    .option('-q, --quiet', 'do not print notes on stderr')
     .addHelpText(
       'after',
       '\nExample:\n  phiguard guardrails policy --scope /subscriptions/<guid> --effect audit -f bicep -o phiguard-policy.bicep',
@@ -225,14 +231,9 @@ Examples:
       const { guardrailsPolicy } = await import('./guardrails.js');
       process.exitCode = await guardrailsPolicy(options);
     });
-  guardrails
-    .command('sentinel')
-    .description('Microsoft Sentinel scheduled analytics rules for PHI access anomalies')
+  guardrail('sentinel', 'Microsoft Sentinel scheduled analytics rules for PHI access anomalies')
     .option('--workspace <name>', 'Sentinel workspace name or ARM id')
     .addOption(guardrailFormat('arm'))
-    .option('-o, --output <file>', 'write to this file (default: stdout)')
-    .option('-c, --config <file>', 'config file (default: .phiguard.yaml in the current directory)')
-    .option('-q, --quiet', 'do not print notes on stderr')
     .addHelpText(
       'after',
       '\nExample:\n  phiguard guardrails sentinel --workspace law-phi-audit -f terraform -o sentinel.tf',
@@ -241,9 +242,10 @@ Examples:
       const { guardrailsSentinel } = await import('./guardrails.js');
       process.exitCode = await guardrailsSentinel(options);
     });
-  guardrails
-    .command('conditional-access')
-    .description('Microsoft Graph Conditional Access policies: MFA and sign-in frequency for the PHI applications')
+  guardrail(
+    'conditional-access',
+    'Microsoft Graph Conditional Access policies: MFA and sign-in frequency for the PHI applications',
+  )
     .addOption(
       new Option('--state <state>', 'policy state')
         .choices(['enabledForReportingButNotEnforced', 'enabled', 'disabled'])
@@ -251,9 +253,6 @@ Examples:
     )
     .option('--no-block-legacy-auth', 'leave out the policy blocking legacy authentication')
     .addOption(new Option('-f, --format <format>', 'json (Graph POST bodies) or terraform (azuread)').default('json'))
-    .option('-o, --output <file>', 'write to this file (default: stdout)')
-    .option('-c, --config <file>', 'config file (default: .phiguard.yaml in the current directory)')
-    .option('-q, --quiet', 'do not print notes on stderr')
     .addHelpText(
       'after',
       '\nExample:\n  phiguard guardrails conditional-access -o ca.json\n  for i in $(seq 0 $(($(jq length ca.json) - 1))); do jq ".[$i]" ca.json > /tmp/ca.json; az rest --method POST --url https://graph.microsoft.com/v1.0/identity/conditionalAccess/policies --body @/tmp/ca.json; done',
